@@ -1,0 +1,34 @@
+package org.myelin.protocol;
+
+/** Checks shared by the command records' constructors. */
+final class Fields {
+    private Fields() {}
+
+    /** Free text: anything but a line break, which would end the command early. */
+    static String requireText(String field, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " must not be null");
+        }
+        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException(field + " must not contain a line break");
+        }
+        return value;
+    }
+
+    /** One space-separated word: not empty, no space, no line break. */
+    static String requireWord(String field, String value) {
+        requireText(field, value);
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(field + " must not be empty");
+        }
+        if (value.indexOf(' ') >= 0) {
+            throw new IllegalArgumentException(field + " must not contain a space");
+        }
+        return value;
+    }
+
+    /** Like {@link #requireWord} but {@code null} is allowed. */
+    static String optionalWord(String field, String value) {
+        return value == null ? null : requireWord(field, value);
+    }
+}

@@ -1,0 +1,49 @@
+package org.myelin.server;
+
+import org.myelin.server.decode.DecodeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code myelin} program: one subcommand per job. */
+@Command(
+        name = "myelin",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Synapse worker replication on the JVM: wire-compatible with Synapse's replication protocol.",
+            "",
+            "Run 'myelin COMMAND --help' for the options of a command."
+        },
+        commandListHeading = "%nCommands:%n",
+        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    /** Runs the program and exits with its status (0 ok, 1 failed, 2 bad usage). */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the program without exiting; for tests and embedding. */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public void run() {
+        // 'myelin' alone: picocli prints the usage with this message and exits with status 2
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command");
+    }
+
+    /** Reads the version from the jar's manifest, when there is one. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"myelin " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
