@@ -111,17 +111,39 @@ public final class CommandCodec {
         };
     }
 
+    /** The hot path: fields are cut out by index, the token read in place, the row left unparsed. */
     private static RdataCommand parseRdata(String line, int from) {
-        String[] f = split(line, from, 4);
-        requireCount(CommandType.RDATA, f, 4, "stream instance token|batch row_json");
-        Long token = "batch".equals(f[2]) ? null : parseLong("token", f[2]);
-        return new RdataCommand(f[0], f[1], token, RawJson.of(f[3]));
+        int streamEnd = line.indexOf(' ', from);
+        int instanceEnd = streamEnd < 0 ? -1 : line.indexOf(' ', streamEnd + 1);
+        int tokenEnd = instanceEnd < 0 ? -1 : line.indexOf(' ', instanceEnd + 1);
+        if (tokenEnd < 0) {
+            String[] f = split(line, from, 4);
+            requireCount(CommandType.RDATA, f, 4, "stream instance token|batch row_json");
+        }
+        int tokenStart = instanceEnd + 1;
+        Long token = tokenEnd - tokenStart == 5 && line.startsWith("batch", tokenStart)
+                ? null
+                : parseLong("token", line, tokenStart, tokenEnd);
+        String row = line.substring(tokenEnd + 1);
+        if (row.isEmpty()) {
+            throw new ProtocolException("RDATA row must not be empty");
+        }
+        // the row comes from one line, so it holds no line break: skip RawJson.of's checks
+        return new RdataCommand(line.substring(from, streamEnd), line.substring(streamEnd + 1, instanceEnd), token,
+                RawJson.fromLine(row));
     }
 
     private static PositionCommand parsePosition(String line, int from) {
-        String[] f = split(line, from, 4);
-        requireCount(CommandType.POSITION, f, 4, "stream instance prev_token new_token");
-        return new PositionCommand(f[0], f[1], parseLong("prev_token", f[2]), parseLong("new_token", f[3]));
+        int streamEnd = line.indexOf(' ', from);
+        int instanceEnd = streamEnd < 0 ? -1 : line.indexOf(' ', streamEnd + 1);
+        int prevEnd = instanceEnd < 0 ? -1 : line.indexOf(' ', instanceEnd + 1);
+        if (prevEnd < 0) {
+            String[] f = split(line, from, 4);
+            requireCount(CommandType.POSITION, f, 4, "stream instance prev_token new_token");
+        }
+        return new PositionCommand(line.substring(from, streamEnd), line.substring(streamEnd + 1, instanceEnd),
+                parseLong("prev_token", line, instanceEnd + 1, prevEnd),
+                parseLong("new_token", line, prevEnd + 1, line.length()));
     }
 
     private static UserSyncCommand parseUserSync(String line, int from) {
@@ -214,9 +236,14 @@ public final class CommandCodec {
     }
 
     private static long parseLong(String field, String text) {
+        return parseLong(field, text, 0, text.length());
+    }
+
+    private static long parseLong(String field, String line, int start, int end) {
         try {
-            return Long.parseLong(text);
+            return Long.parseLong(line, start, end, 10);
         } catch (NumberFormatException e) {
+            String text = line.substring(start, end);
             String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
             throw new ProtocolException("invalid " + field + " '" + shown + "': not a 64-bit integer");
         }

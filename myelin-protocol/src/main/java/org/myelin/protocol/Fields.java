@@ -4,13 +4,26 @@ package org.myelin.protocol;
 final class Fields {
     private Fields() {}
 
-    /** Free text: anything but a line break, which would end the command early. */
+    /**
+     * Free text: anything but a line break, which would end the command early, and unpaired
+     * surrogates, which UTF-8 cannot carry (they would arrive as '?').
+     */
     static String requireText(String field, String value) {
         if (value == null) {
             throw new IllegalArgumentException(field + " must not be null");
         }
-        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            throw new IllegalArgumentException(field + " must not contain a line break");
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c == '\n' || c == '\r') {
+                throw new IllegalArgumentException(field + " must not contain a line break");
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new IllegalArgumentException(field + " must not contain an unpaired surrogate");
+                }
+            }
         }
         return value;
     }

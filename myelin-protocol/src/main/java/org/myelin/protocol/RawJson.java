@@ -32,6 +32,11 @@ public final class RawJson {
         return new RawJson(text, null);
     }
 
+    /** Wraps text cut from a received line, which the framing already proved free of line breaks. */
+    static RawJson fromLine(String text) {
+        return new RawJson(text, null);
+    }
+
     /** Encodes a tree in the canonical form. */
     public static RawJson fromTree(JsonNode tree) {
         String text = Json.write(tree);

@@ -1,5 +1,8 @@
 package org.myelin.server;
 
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import org.myelin.server.decode.DecodeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +32,24 @@ public final class Main implements Runnable {
 
     /** Runs the program without exiting; for tests and embedding. */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        CommandLine commandLine = commandLine();
+        try {
+            return commandLine.execute(args);
+        } finally {
+            commandLine.getOut().flush();
+            commandLine.getErr().flush();
+        }
+    }
+
+    /**
+     * The command line, writing UTF-8 to stdout/stderr without autoflush (each command flushes when
+     * it is done, or per line when it follows a live stream); tests replace the writers.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false))
+                .setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
     }
 
     @Override

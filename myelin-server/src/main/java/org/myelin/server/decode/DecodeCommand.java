@@ -5,7 +5,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,14 +63,17 @@ public final class DecodeCommand implements Callable<Integer> {
             description = "Where to read lines from; '-' (the default) reads standard input.")
     String input;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private int failures;
     private PrintWriter out;
     private PrintWriter err;
 
     @Override
     public Integer call() {
-        out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
-        err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        out = spec.commandLine().getOut();
+        err = spec.commandLine().getErr();
         try {
             Framing.checkMaxLineBytes(maxLineBytes);
         } catch (IllegalArgumentException e) {
