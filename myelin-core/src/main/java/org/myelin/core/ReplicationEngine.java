@@ -1,0 +1,241 @@
+package org.myelin.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.myelin.core.inbound.InboundStreams;
+import org.myelin.core.inbound.ReplicationDataHandler;
+import org.myelin.core.inbound.ReplicationReceiver;
+import org.myelin.core.link.ReplicationConnection;
+import org.myelin.core.outbound.OutboundStream;
+import org.myelin.core.outbound.ReplicationStreamer;
+import org.myelin.core.task.BackgroundTasks;
+import org.myelin.core.task.TaskStats;
+import org.myelin.protocol.Command;
+import org.myelin.protocol.Framing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replication process, writer or worker or both, independent of the transport.
+ *
+ * <p>A transport reports links with {@link #connected}, {@link #received}, {@link #catchUpNeeded} and
+ * {@link #disconnected}; a writer calls {@link #poke()} after each commit. The engine answers
+ * {@code REPLICATE} with a POSITION per stream it writes, streams new rows to every link, feeds
+ * RDATA/POSITION to the per-stream queues of the receiver, and hands every other handler-level
+ * command to the {@link CommandListener} as a named background task.
+ *
+ * <pre>{@code
+ * ReplicationEngine worker = ReplicationEngine.builder("worker1")
+ *         .follow(InboundStreams.of(Map.of("events", store.updateFunction("events"))), handler)
+ *         .build();
+ * }</pre>
+ */
+public final class ReplicationEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationEngine.class);
+
+    private final String instanceName;
+    private final BackgroundTasks tasks;
+    private final ReplicationStreamer streamer;
+    private final ReplicationReceiver receiver;
+    private final CommandListener listener;
+
+    private ReplicationEngine(Builder b) {
+        this.instanceName = b.instanceName;
+        this.tasks = new BackgroundTasks("replication-" + b.instanceName, b.shutdownWait);
+        this.streamer = b.outbound.isEmpty() ? null
+                : new ReplicationStreamer(b.instanceName, b.outbound, b.fetchLimit, b.maxLineBytes, b.retryDelay);
+        this.receiver = b.inbound == null ? null
+                : new ReplicationReceiver(b.instanceName, b.inbound, b.handler, tasks, b.initialToken, b.fetchLimit);
+        this.listener = b.listener;
+    }
+
+    /** Starts building a process named {@code instanceName} ({@code master} for Synapse's main process). */
+    public static Builder builder(String instanceName) {
+        return new Builder(instanceName);
+    }
+
+    /** This process's instance name. */
+    public String instanceName() {
+        return instanceName;
+    }
+
+    /** A link is up: it will get every update from now on (no replay of older rows). */
+    public void connected(ReplicationConnection connection) {
+        if (receiver != null) {
+            receiver.connected(connection);
+        }
+        if (streamer != null) {
+            streamer.addConnection(connection);
+        }
+    }
+
+    /** A link is gone. */
+    public void disconnected(ReplicationConnection connection) {
+        if (receiver != null) {
+            receiver.disconnected(connection);
+        }
+        if (streamer != null) {
+            streamer.removeConnection(connection);
+        }
+    }
+
+    /**
+     * A handler-level command arrived. Returns at once: the work runs in the background. Protocol-level
+     * commands ({@code PING}, {@code NAME}, {@code SERVER}, {@code ERROR}) are the transport's.
+     */
+    public void received(ReplicationConnection connection, Command command) {
+        switch (command.type()) {
+            case REPLICATE -> {
+                if (streamer != null) {
+                    streamer.sendPositions(connection, null);
+                }
+            }
+            case RDATA, POSITION -> {
+                if (receiver != null) {
+                    receiver.receive(connection, command);
+                }
+            }
+            case PING, NAME, SERVER, ERROR -> log.debug("{} from {} is the transport's to handle",
+                    command.name(), connection.describe());
+            default -> {
+                if (listener != null) {
+                    tasks.run("replication-" + command.name(), () -> listener.onCommand(connection, command));
+                }
+            }
+        }
+    }
+
+    /**
+     * A link dropped RDATA because it could not keep up and can take commands again: it gets a
+     * POSITION for each of those streams, so its reader fetches the gap out of band.
+     */
+    public void catchUpNeeded(ReplicationConnection connection, Collection<String> streams) {
+        if (streamer != null) {
+            streamer.sendPositions(connection, streams);
+        }
+    }
+
+    /** Some stream this process writes moved: stream the new rows. Cheap; call after every commit. */
+    public void poke() {
+        if (streamer != null) {
+            streamer.poke();
+        }
+    }
+
+    /** The streams this process writes. */
+    public List<String> writtenStreams() {
+        return streamer == null ? List.of() : streamer.streamNames();
+    }
+
+    /** The current token of every (stream, instance) this process follows. */
+    public Map<String, Map<String, Long>> receivedTokens() {
+        return receiver == null ? Map.of() : receiver.tokens();
+    }
+
+    /** The streamer, when this process writes streams (for its counters). */
+    public ReplicationStreamer streamer() {
+        return streamer;
+    }
+
+    /** The receiver, when this process follows streams (for its counters). */
+    public ReplicationReceiver receiver() {
+        return receiver;
+    }
+
+    /** Counters of the background tasks by name. */
+    public Map<String, TaskStats> taskStats() {
+        return tasks.stats();
+    }
+
+    /** Stops streaming and waits (bounded) for running tasks. */
+    @Override
+    public void close() {
+        if (streamer != null) {
+            streamer.close();
+        }
+        tasks.close();
+    }
+
+    /** Configures a {@link ReplicationEngine}. */
+    public static final class Builder {
+        private final String instanceName;
+        private final List<OutboundStream> outbound = new ArrayList<>();
+        private InboundStreams inbound;
+        private ReplicationDataHandler handler;
+        private OptionalLong initialToken = OptionalLong.empty();
+        private CommandListener listener;
+        private int fetchLimit = 100;
+        private int maxLineBytes = Framing.DEFAULT_MAX_LINE_BYTES;
+        private Duration retryDelay = Duration.ofSeconds(1);
+        private Duration shutdownWait = Duration.ofSeconds(10);
+
+        private Builder(String instanceName) {
+            this.instanceName = Objects.requireNonNull(instanceName, "instanceName");
+        }
+
+        /** Adds a stream this process writes. */
+        public Builder write(OutboundStream stream) {
+            outbound.add(stream);
+            return this;
+        }
+
+        /** Follows streams as a worker, handing their rows to {@code handler}. */
+        public Builder follow(InboundStreams streams, ReplicationDataHandler handler) {
+            this.inbound = Objects.requireNonNull(streams, "streams");
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Where followed streams start when this process has no token yet: rows after it are fetched
+         * on the first POSITION. Without it a stream starts at the first position announced.
+         */
+        public Builder startFrom(long token) {
+            this.initialToken = OptionalLong.of(token);
+            return this;
+        }
+
+        /** Receives USER_SYNC, USER_IP, REMOTE_SERVER_UP and the other non-stream commands. */
+        public Builder onCommand(CommandListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** Rows per update-function call (default 100, as the reference). */
+        public Builder fetchLimit(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("fetch limit must be positive");
+            }
+            this.fetchLimit = rows;
+            return this;
+        }
+
+        /** The links' line limit: longer RDATA are replaced by a POSITION (default 16384). */
+        public Builder maxLineBytes(int bytes) {
+            this.maxLineBytes = Framing.checkMaxLineBytes(bytes);
+            return this;
+        }
+
+        /** How long the streamer waits before reading again after a failed read (default 1 s). */
+        public Builder retryDelay(Duration delay) {
+            this.retryDelay = delay;
+            return this;
+        }
+
+        /** How long {@link ReplicationEngine#close()} waits for running tasks (default 10 s). */
+        public Builder shutdownWait(Duration wait) {
+            this.shutdownWait = wait;
+            return this;
+        }
+
+        /** Builds and starts the engine. */
+        public ReplicationEngine build() {
+            return new ReplicationEngine(this);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.myelin.core.link;
+
+import org.myelin.protocol.Command;
+
+/**
+ * What the engine needs of one replication link, whatever carries it (TCP, Redis). Implementations
+ * are thread-safe: the engine calls them from its streamer and background threads.
+ */
+public interface ReplicationConnection {
+    /** A short description for logs, such as {@code tcp:worker1@127.0.0.1:50112}. */
+    String describe();
+
+    /** Sends one command (encoded by the transport for this link's dialect). */
+    void send(Command command);
+
+    /**
+     * Sends a command already encoded once for many links (encode once, write many); {@code line}
+     * holds the latest-dialect bytes including the trailing {@code \n}.
+     */
+    default void sendEncoded(Command command, byte[] line) {
+        send(command);
+    }
+
+    /** Sends {@code ERROR <reason>} and closes the link; a client link then reconnects. */
+    void close(String errorReason);
+
+    /**
+     * Tells a reconnecting client that the link is established (every stream caught up), so its
+     * reconnect backoff may start again from the beginning. Server links ignore it.
+     */
+    default void markEstablished() {}
+}

@@ -1,0 +1,271 @@
+package org.myelin.core.outbound;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.LongAdder;
+import org.myelin.core.link.ReplicationConnection;
+import org.myelin.core.stream.TokenGroup;
+import org.myelin.core.stream.UpdateBatch;
+import org.myelin.protocol.Command;
+import org.myelin.protocol.CommandCodec;
+import org.myelin.protocol.Dialect;
+import org.myelin.protocol.PositionCommand;
+import org.myelin.protocol.RawJson;
+import org.myelin.protocol.RdataCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells every connected link that this writer's streams moved: woken by {@link #poke()}, it reads
+ * each stream's new rows once, encodes each command once and writes the bytes to every link.
+ *
+ * <p>One thread owns the loop and the "last sent" token of every stream, like the reference's
+ * notifier loop. A poke during a run is never lost: the loop runs again. Rows sharing a token go as
+ * {@code batch} RDATA ended by a numbered one; when the token moved without rows, or past the last
+ * row sent, a POSITION follows. A row too long for a line is not sent: a POSITION whose previous
+ * token is that row's token makes readers fetch it out of band.
+ */
+public final class ReplicationStreamer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationStreamer.class);
+
+    private final String instanceName;
+    private final Map<String, StreamState> streams = new LinkedHashMap<>();
+    private final Set<ReplicationConnection> connections = new CopyOnWriteArraySet<>();
+    private final int fetchLimit;
+    private final int maxLineBytes;
+    private final Duration retryDelay;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition poked = lock.newCondition();
+    private boolean pending;
+    private volatile boolean closed;
+    private final Thread thread;
+    private final LongAdder rdataSent = new LongAdder();
+    private final LongAdder positionsSent = new LongAdder();
+    private final LongAdder oversizedRows = new LongAdder();
+
+    /**
+     * @param instanceName this writer's instance name, put in every RDATA and POSITION
+     * @param outbound the streams it writes
+     * @param fetchLimit rows to read per update-function call (the reference uses 100)
+     * @param maxLineBytes the longest line links accept; longer RDATA fall back to POSITION
+     * @param retryDelay how long to wait before reading again after a failed read
+     */
+    public ReplicationStreamer(String instanceName, Collection<OutboundStream> outbound, int fetchLimit,
+            int maxLineBytes, Duration retryDelay) {
+        this.instanceName = instanceName;
+        for (OutboundStream s : outbound) {
+            streams.put(s.name(), new StreamState(s, s.currentToken().getAsLong()));
+        }
+        this.fetchLimit = fetchLimit;
+        this.maxLineBytes = maxLineBytes;
+        this.retryDelay = retryDelay;
+        this.thread = new Thread(this::loop, "replication-streamer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Adds a link that will receive every update from now on (no replay of older rows). */
+    public void addConnection(ReplicationConnection connection) {
+        connections.add(connection);
+    }
+
+    /** Removes a closed link. */
+    public void removeConnection(ReplicationConnection connection) {
+        connections.remove(connection);
+    }
+
+    /** The names of the streams this writer announces. */
+    public List<String> streamNames() {
+        return List.copyOf(streams.keySet());
+    }
+
+    /**
+     * Sends {@code POSITION s i cur cur} for the given streams (all of them when {@code names} is
+     * null) to one link: the answer to {@code REPLICATE}, and what a link in catch-up mode needs.
+     * The current token is read now, so it covers every row the streamer ever sent.
+     */
+    public void sendPositions(ReplicationConnection connection, Collection<String> names) {
+        for (StreamState s : streams.values()) {
+            if (names == null || names.contains(s.stream.name())) {
+                long current = s.stream.currentToken().getAsLong();
+                connection.send(new PositionCommand(s.stream.name(), instanceName, current, current));
+                positionsSent.increment();
+            }
+        }
+    }
+
+    /** Wakes the loop: some stream's current token moved. Cheap; call after every commit. */
+    public void poke() {
+        lock.lock();
+        try {
+            pending = true;
+            poked.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** RDATA lines sent (each counted once, whatever the number of links). */
+    public long rdataSent() {
+        return rdataSent.sum();
+    }
+
+    /** POSITION lines sent. */
+    public long positionsSent() {
+        return positionsSent.sum();
+    }
+
+    /** Rows that were too long for a line and went out of band instead. */
+    public long oversizedRows() {
+        return oversizedRows.sum();
+    }
+
+    private void loop() {
+        while (!closed) {
+            lock.lock();
+            try {
+                while (!pending && !closed) {
+                    poked.await();
+                }
+                pending = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            boolean failed = false;
+            for (StreamState s : streams.values()) {
+                failed |= !drain(s);
+            }
+            if (failed && !closed) {
+                retryLater();
+            }
+        }
+    }
+
+    private void retryLater() {
+        lock.lock();
+        try {
+            if (!pending) {
+                poked.await(retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            pending = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends what moved in one stream; false if its rows could not be read (retried later). */
+    private boolean drain(StreamState s) {
+        String name = s.stream.name();
+        while (true) {
+            long current = s.stream.currentToken().getAsLong();
+            if (current == s.lastSent) {
+                return true;
+            }
+            if (current < s.lastSent) {
+                // an in-memory stream restarted: readers resync on a POSITION below their token
+                log.info("stream {} went back from {} to {}", name, s.lastSent, current);
+                broadcast(new PositionCommand(name, instanceName, current, current));
+                s.lastSent = current;
+                return true;
+            }
+            UpdateBatch batch;
+            try {
+                batch = s.stream.updates().getUpdates(instanceName, s.lastSent, current, fetchLimit);
+            } catch (Exception e) {
+                log.warn("cannot read new rows of stream {} after token {}; retrying in {}", name, s.lastSent,
+                        retryDelay, e);
+                return false;
+            }
+            long upto = batch.limited() ? batch.uptoToken() : current;
+            long lastRowSent = s.lastSent;
+            for (TokenGroup group : TokenGroup.of(batch.rows())) {
+                if (sendGroup(name, group)) {
+                    lastRowSent = group.token();
+                } else {
+                    // prev = the skipped token, so every reader below it fetches it out of band
+                    broadcast(new PositionCommand(name, instanceName, group.token(), group.token()));
+                    lastRowSent = group.token();
+                }
+            }
+            if (lastRowSent < upto) {
+                broadcast(new PositionCommand(name, instanceName, lastRowSent, upto));
+            }
+            s.lastSent = upto;
+            if (!batch.limited()) {
+                return true;
+            }
+        }
+    }
+
+    /** Sends one token's rows; false (nothing sent) if one of them does not fit on a line. */
+    private boolean sendGroup(String stream, TokenGroup group) {
+        List<RdataCommand> commands = new ArrayList<>(group.rows().size());
+        List<byte[]> lines = new ArrayList<>(group.rows().size());
+        List<RawJson> rows = group.rows();
+        for (int i = 0; i < rows.size(); i++) {
+            RdataCommand command = new RdataCommand(stream, instanceName,
+                    i == rows.size() - 1 ? Long.valueOf(group.token()) : null, rows.get(i));
+            byte[] line = CommandCodec.encodeLine(command, Dialect.LATEST);
+            if (line.length - 1 > maxLineBytes) {
+                oversizedRows.increment();
+                log.warn("row of stream {} at token {} is {} bytes, over the {}-byte line limit: "
+                        + "readers will fetch it out of band", stream, group.token(), line.length - 1, maxLineBytes);
+                return false;
+            }
+            commands.add(command);
+            lines.add(line);
+        }
+        for (int i = 0; i < commands.size(); i++) {
+            for (ReplicationConnection c : connections) {
+                c.sendEncoded(commands.get(i), lines.get(i));
+            }
+            rdataSent.increment();
+        }
+        return true;
+    }
+
+    private void broadcast(Command command) {
+        byte[] line = CommandCodec.encodeLine(command, Dialect.LATEST);
+        for (ReplicationConnection c : connections) {
+            c.sendEncoded(command, line);
+        }
+        positionsSent.increment();
+    }
+
+    /** Stops the loop; pending updates are not sent. */
+    @Override
+    public void close() {
+        closed = true;
+        poke();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Owned by the streamer thread, except the final stream reference. */
+    private static final class StreamState {
+        final OutboundStream stream;
+        long lastSent;
+
+        StreamState(OutboundStream stream, long lastSent) {
+            this.stream = stream;
+            this.lastSent = lastSent;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.myelin.core.task;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs named background work and keeps track of it: every task is counted, timed and logged with
+ * its name in the logging context ({@code task} in the MDC), and its failure is logged, never lost.
+ * Nothing is fire-and-forget: {@link #run} returns a future, and {@link #close()} waits (bounded)
+ * for running tasks.
+ */
+public final class BackgroundTasks implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BackgroundTasks.class);
+
+    private final ExecutorService executor;
+    private final Duration shutdownWait;
+    private final Map<String, Counters> counters = new ConcurrentHashMap<>();
+
+    /**
+     * @param threadPrefix names the worker threads ({@code prefix-1}, ...)
+     * @param shutdownWait how long {@link #close()} waits for running tasks
+     */
+    public BackgroundTasks(String threadPrefix, Duration shutdownWait) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, threadPrefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        // Cached: tasks block on I/O (catch-up reads), and per-stream queues bound how many run at once.
+        this.executor = Executors.newCachedThreadPool(threads);
+        this.shutdownWait = shutdownWait;
+    }
+
+    /**
+     * Runs {@code work} as the task {@code name}.
+     *
+     * @return a future completed with the result, or exceptionally with the failure (already logged)
+     */
+    public <T> CompletableFuture<T> run(String name, Callable<T> work) {
+        Counters c = counters.computeIfAbsent(name, k -> new Counters());
+        CompletableFuture<T> result = new CompletableFuture<>();
+        c.started.increment();
+        c.running.increment();
+        try {
+            executor.execute(() -> {
+                long start = System.nanoTime();
+                MDC.put("task", name);
+                try {
+                    result.complete(work.call());
+                } catch (Throwable e) {
+                    c.failed.increment();
+                    log.warn("background task {} failed", name, e);
+                    result.completeExceptionally(e);
+                } finally {
+                    MDC.remove("task");
+                    c.running.decrement();
+                    c.nanos.add(System.nanoTime() - start);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            c.running.decrement();
+            c.failed.increment();
+            log.warn("background task {} not started: shutting down", name);
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** Runs work that returns nothing; see {@link #run(String, Callable)}. */
+    public CompletableFuture<Void> run(String name, ThrowingRunnable work) {
+        return run(name, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /** The counters of every task name seen so far, sorted by name. */
+    public Map<String, TaskStats> stats() {
+        Map<String, TaskStats> out = new TreeMap<>();
+        counters.forEach((name, c) -> out.put(name,
+                new TaskStats(c.started.sum(), c.running.sum(), c.failed.sum(), c.nanos.sum())));
+        return out;
+    }
+
+    /** Stops taking tasks and waits up to the shutdown wait for running ones. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(shutdownWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("background tasks still running after {}: {}", shutdownWait, stats());
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+
+    /** Work that may throw. */
+    @FunctionalInterface
+    public interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static final class Counters {
+        final LongAdder started = new LongAdder();
+        final LongAdder running = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder nanos = new LongAdder();
+    }
+}
