@@ -14,6 +14,6 @@ public class StoreException extends RuntimeException {
 
     /** An error caused by {@code cause}, whose message is appended to {@code message}. */
     public StoreException(String message, Throwable cause) {
-        super(message + ": " + cause.getMessage(), cause);
+        super(message + ": " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
     }
 }

@@ -81,16 +81,20 @@ final class RowReader {
             return UpdateBatch.empty(upto);
         }
         try (Connection c = readers.getConnection()) {
-            try (Statement s = c.createStatement()) {
-                s.execute("BEGIN");
-            }
+            execute(c, "BEGIN");
+            UpdateBatch batch;
             try {
-                return page(c, stream, instance, from, upto, limit);
-            } finally {
-                try (Statement s = c.createStatement()) {
-                    s.execute("COMMIT");
+                batch = page(c, stream, instance, from, upto, limit);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    execute(c, "ROLLBACK");
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
                 }
+                throw e;
             }
+            execute(c, "COMMIT");
+            return batch;
         } catch (SQLException e) {
             throw failure("rows (" + from + ", " + upto + "] of " + stream + "/" + instance, e);
         }
@@ -157,6 +161,12 @@ final class RowReader {
             out.add(new StreamRow(row.token(), RawJson.of(row.json())));
         }
         return out;
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     private StoreException failure(String what, SQLException e) {

@@ -70,13 +70,15 @@ final class Schema {
         } catch (FlywayException e) {
             throw new StoreException("Cannot read the schema version of the Myelin database " + file, e);
         }
-        String version = current(file, info);
         MigrationInfo[] pending = info.pending();
         if (pending.length > 0) {
-            throw new StoreException("The Myelin database " + file + " has schema version " + version
+            MigrationInfo current = info.current();
+            throw new StoreException("The Myelin database " + file + " has schema version "
+                    + (current == null ? "none" : current.getVersion())
                     + " but this program needs " + pending[pending.length - 1].getVersion()
                     + "; start the writer on it first so that it migrates");
         }
+        String version = current(file, info);
         for (MigrationInfo applied : info.applied()) {
             if (applied.getState().isFailed()) {
                 throw new StoreException("The Myelin database " + file + " has a failed migration "

@@ -46,10 +46,12 @@ final class SqliteFiles {
         return dataSource;
     }
 
-    /** Connections for Flyway's migration: like the writer's, so the same pragmas apply. */
+    /**
+     * Connections for checking and migrating the schema: they may create the file but set no
+     * persistent pragma, so a file refused as foreign is left exactly as it was.
+     */
     static SQLiteDataSource migrator(Path file, SqliteStoreOptions options) {
         SQLiteConfig config = common(options);
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url(file));
         return dataSource;

@@ -72,6 +72,9 @@ public final class SqliteStreamStore implements StreamStore {
         if (Files.exists(file) && !Files.isWritable(file)) {
             throw new StoreException("The database " + file + " is not writable");
         }
+        // Check and migrate before the writer's connection exists: that connection switches the file
+        // to WAL, which must not happen to a file that turns out to be someone else's database.
+        String version = Schema.migrate(file, SqliteFiles.migrator(file, options));
         Connection writer;
         try {
             writer = SqliteFiles.openWriter(file, options);
@@ -80,7 +83,6 @@ public final class SqliteStreamStore implements StreamStore {
         }
         HikariDataSource pool = null;
         try {
-            String version = Schema.migrate(file, SqliteFiles.migrator(file, options));
             RowAppender appender = new RowAppender(file, writer);
             pool = readPool(file, options);
             log.info("Opened Myelin store {} for writing (schema version {})", file, version);

@@ -86,6 +86,28 @@ class ConcurrencyTest {
         }
     }
 
+    @Test
+    void twoWriterStoresOnOneFileNeverHandOutTheSameToken() throws Exception {
+        // Stands in for two processes: separate connections, so only BEGIN IMMEDIATE keeps them apart.
+        try (SqliteStreamStore first = SqliteStreamStore.open(dir);
+                SqliteStreamStore second = SqliteStreamStore.open(dir)) {
+            CountDownLatch start = new CountDownLatch(1);
+            Future<Appended> a = pool.submit(() -> appendMany(first, 0, start));
+            Future<Appended> b = pool.submit(() -> appendMany(second, 1, start));
+            start.countDown();
+            Set<Long> tokens = new HashSet<>();
+            int calls = 0;
+            for (Future<Appended> f : List.of(a, b)) {
+                for (List<Long> call : f.get(60, TimeUnit.SECONDS).tokens()) {
+                    tokens.addAll(call);
+                    calls += new HashSet<>(call).size();
+                }
+            }
+            assertThat(tokens).hasSize(calls);
+            assertThat(first.currentToken("events", "master")).isEqualTo(calls);
+        }
+    }
+
     private static Appended appendMany(SqliteStreamStore store, int thread, CountDownLatch start) throws Exception {
         Random random = new Random(thread);
         List<List<RawJson>> calls = new ArrayList<>();

@@ -273,6 +273,32 @@ class SqliteStreamStoreTest {
                 Statement s = c.createStatement()) {
             assertThat(s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table'").getInt(1))
                     .isEqualTo(1);
+            assertThat(s.executeQuery("PRAGMA journal_mode").getString(1)).isEqualTo("delete");
+        }
+    }
+
+    @Test
+    void aWorkerRefusesADatabaseTheWriterHasNotMigratedYet() throws Exception {
+        SqliteStreamStore.open(dir).close();
+        Path file = dir.resolve("myelin.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
+            // As if this program shipped a migration the file has not had yet.
+            s.execute("DELETE FROM myelin_schema_history");
+        }
+        assertThatThrownBy(() -> SqliteStreamStore.openExisting(dir))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(file.toAbsolutePath().toString())
+                .hasMessageContaining("this program needs 1")
+                .hasMessageContaining("start the writer");
+    }
+
+    @Test
+    void theDatabaseIsInWalMode() throws Exception {
+        SqliteStreamStore.open(dir).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("myelin.db"));
+                Statement s = c.createStatement()) {
+            assertThat(s.executeQuery("PRAGMA journal_mode").getString(1)).isEqualTo("wal");
         }
     }
 
