@@ -114,18 +114,10 @@ public final class SqliteStreamStore implements StreamStore {
             throw new StoreException("No Myelin database at " + file
                     + ": start the writer with this data directory first (openExisting never creates one)");
         }
-        HikariDataSource pool = null;
-        try {
-            String version = Schema.verify(file, SqliteFiles.readers(file, options));
-            pool = readPool(file, options);
-            log.info("Opened Myelin store {} read-only (schema version {})", file, version);
-            return new SqliteStreamStore(file, version, pool, null);
-        } catch (RuntimeException e) {
-            if (pool != null) {
-                pool.close();
-            }
-            throw e;
-        }
+        String version = Schema.verify(file, SqliteFiles.readers(file, options));
+        HikariDataSource pool = readPool(file, options);
+        log.info("Opened Myelin store {} read-only (schema version {})", file, version);
+        return new SqliteStreamStore(file, version, pool, null);
     }
 
     private static Path databaseFile(Path dataDir) {
