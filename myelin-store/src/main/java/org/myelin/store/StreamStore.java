@@ -1,0 +1,74 @@
+package org.myelin.store;
+
+import java.util.List;
+import org.myelin.core.stream.UpdateBatch;
+import org.myelin.core.stream.UpdateFunction;
+import org.myelin.protocol.RawJson;
+
+/**
+ * A durable log of stream rows and of each writer's position, shared by a writer (which appends)
+ * and readers (which catch up by reading it out of band).
+ *
+ * <p>Tokens are per {@code (stream, instance)}: they start at 1 and only grow, also across restarts
+ * of the writer. Rows that share a token are written and read together, never split. All methods
+ * are safe to call from several threads; appends are serialized.
+ */
+public interface StreamStore extends AutoCloseable {
+
+    /**
+     * Appends rows in one transaction and persists the writer's new position with them.
+     *
+     * <p>Each row gets its own next token, or all rows share one new token when {@code sameToken}.
+     * Rows are stored in their canonical text. An empty list writes nothing and returns an empty
+     * list.
+     *
+     * @param stream the stream name
+     * @param instance the writer instance name
+     * @param rows the rows, in order
+     * @param sameToken whether all rows share one token
+     * @return the token of each row, in the order of {@code rows}
+     * @throws IllegalArgumentException if a name is empty or a row is not valid JSON
+     * @throws IllegalStateException if the store is closed or cannot write
+     * @throws StoreException if the database refuses the write (nothing was written then)
+     */
+    List<Long> append(String stream, String instance, List<RawJson> rows, boolean sameToken);
+
+    /**
+     * The last token written by {@code instance} to {@code stream}, as persisted; 0 when it never
+     * wrote.
+     *
+     * @throws StoreException if the database cannot be read
+     */
+    long currentToken(String stream, String instance);
+
+    /**
+     * Every persisted position, ordered by stream then instance.
+     *
+     * @throws StoreException if the database cannot be read
+     */
+    List<StreamPosition> positions();
+
+    /**
+     * Reads rows with {@code fromToken < token <= uptoToken} written by {@code instance}, in
+     * (token, order of writing) order, following the {@link UpdateFunction} contract: about
+     * {@code limit} rows, never splitting the rows of one token; when limited, the answer's
+     * {@code uptoToken} is the last token returned, otherwise the asked {@code uptoToken}.
+     *
+     * <p>The answer is one consistent snapshot of the database.
+     *
+     * @throws IllegalArgumentException if {@code limit < 1}
+     * @throws StoreException if the database cannot be read
+     */
+    UpdateBatch getUpdates(String stream, String instance, long fromToken, long uptoToken, int limit);
+
+    /** The update function of one stream, reading this store. */
+    default UpdateFunction updateFunction(String stream) {
+        Names.require("stream", stream);
+        return (instance, fromToken, uptoToken, limit) ->
+                getUpdates(stream, instance, fromToken, uptoToken, limit);
+    }
+
+    /** Releases the database; further calls fail with {@link IllegalStateException}. Idempotent. */
+    @Override
+    void close();
+}
