@@ -127,6 +127,19 @@ public final class ReplicationEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts writing another stream (for example one a client wrote to for the first time); rows
+     * after {@code fromToken} are streamed.
+     *
+     * @throws IllegalStateException if this engine was built without written streams
+     */
+    public void addWrittenStream(OutboundStream stream, long fromToken) {
+        if (streamer == null) {
+            throw new IllegalStateException("this engine writes no streams");
+        }
+        streamer.addStream(stream, fromToken);
+    }
+
     /** The streams this process writes. */
     public List<String> writtenStreams() {
         return streamer == null ? List.of() : streamer.streamNames();

@@ -4,6 +4,11 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.myelin.server.decode.DecodeCommand;
+import org.myelin.server.main.MainCommand;
+import org.myelin.server.send.SendCommand;
+import org.myelin.server.tap.TapCommand;
+import org.myelin.server.worker.WorkerCommand;
+import org.myelin.server.write.WriteCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +25,15 @@ import picocli.CommandLine.Spec;
             "Run 'myelin COMMAND --help' for the options of a command."
         },
         commandListHeading = "%nCommands:%n",
-        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            MainCommand.class,
+            WorkerCommand.class,
+            WriteCommand.class,
+            TapCommand.class,
+            SendCommand.class,
+            DecodeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

@@ -3,10 +3,11 @@ package org.myelin.core.outbound;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -38,7 +39,9 @@ public final class ReplicationStreamer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicationStreamer.class);
 
     private final String instanceName;
-    private final Map<String, StreamState> streams = new LinkedHashMap<>();
+    /** Iterated by the streamer thread and by links asking for positions; appended to rarely. */
+    private final List<StreamState> streams = new CopyOnWriteArrayList<>();
+    private final Queue<Added> added = new ConcurrentLinkedQueue<>();
     private final Set<ReplicationConnection> connections = new CopyOnWriteArraySet<>();
     private final int fetchLimit;
     private final int maxLineBytes;
@@ -63,7 +66,7 @@ public final class ReplicationStreamer implements AutoCloseable {
             int maxLineBytes, Duration retryDelay) {
         this.instanceName = instanceName;
         for (OutboundStream s : outbound) {
-            streams.put(s.name(), new StreamState(s, s.currentToken().getAsLong()));
+            streams.add(new StreamState(s, s.currentToken().getAsLong()));
         }
         this.fetchLimit = fetchLimit;
         this.maxLineBytes = maxLineBytes;
@@ -85,8 +88,22 @@ public final class ReplicationStreamer implements AutoCloseable {
 
     /** The names of the streams this writer announces. */
     public List<String> streamNames() {
-        return List.copyOf(streams.keySet());
+        return streams.stream().map(s -> s.stream.name()).toList();
     }
+
+    /**
+     * Starts writing another stream. Every link first gets {@code POSITION name i from from} (so
+     * readers accept its RDATA), then its rows after {@code fromToken} as they come.
+     *
+     * @param fromToken the stream's token before any row not yet announced (its token before the
+     *     write that made it known)
+     */
+    public void addStream(OutboundStream stream, long fromToken) {
+        added.add(new Added(stream, fromToken));
+        poke();
+    }
+
+    private record Added(OutboundStream stream, long fromToken) {}
 
     /**
      * Sends {@code POSITION s i cur cur} for the given streams (all of them when {@code names} is
@@ -94,7 +111,7 @@ public final class ReplicationStreamer implements AutoCloseable {
      * The current token is read now, so it covers every row the streamer ever sent.
      */
     public void sendPositions(ReplicationConnection connection, Collection<String> names) {
-        for (StreamState s : streams.values()) {
+        for (StreamState s : streams) {
             if (names == null || names.contains(s.stream.name())) {
                 long current = s.stream.currentToken().getAsLong();
                 connection.send(new PositionCommand(s.stream.name(), instanceName, current, current));
@@ -142,8 +159,12 @@ public final class ReplicationStreamer implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+            for (Added a; (a = added.poll()) != null; ) {
+                streams.add(new StreamState(a.stream(), a.fromToken()));
+                broadcast(new PositionCommand(a.stream().name(), instanceName, a.fromToken(), a.fromToken()));
+            }
             boolean failed = false;
-            for (StreamState s : streams.values()) {
+            for (StreamState s : streams) {
                 failed |= !drain(s);
             }
             if (failed && !closed) {

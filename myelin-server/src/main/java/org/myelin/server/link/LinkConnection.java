@@ -1,0 +1,33 @@
+package org.myelin.server.link;
+
+import org.myelin.core.link.ReplicationConnection;
+import org.myelin.protocol.Command;
+import org.myelin.tcp.Link;
+
+/** A TCP link as the engine sees it. */
+record LinkConnection(Link link) implements ReplicationConnection {
+    @Override
+    public String describe() {
+        return link.side().name().toLowerCase(java.util.Locale.ROOT) + ":" + link.name() + "@" + link.remoteAddress();
+    }
+
+    @Override
+    public void send(Command command) {
+        link.send(command);
+    }
+
+    @Override
+    public void sendEncoded(Command command, byte[] line) {
+        link.sendEncoded(command, line);
+    }
+
+    @Override
+    public void close(String errorReason) {
+        link.close(errorReason);
+    }
+
+    @Override
+    public void markEstablished() {
+        link.markEstablished();
+    }
+}

@@ -1,0 +1,160 @@
+package org.myelin.server.main;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.myelin.core.ReplicationEngine;
+import org.myelin.core.stream.SynapseStreams;
+import org.myelin.protocol.Json;
+import org.myelin.server.cli.HostPort;
+import org.myelin.server.link.EngineLinks;
+import org.myelin.store.StreamPosition;
+import org.myelin.store.StreamStore;
+import org.myelin.store.sqlite.SqliteStreamStore;
+import org.myelin.tcp.Link;
+import org.myelin.tcp.TcpServer;
+import org.myelin.tcp.TcpSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer process ({@code myelin main}): an SQLite store, the engine streaming every stream it
+ * writes, a TCP replication listener and the HTTP write/status API.
+ */
+public final class MainProcess implements AutoCloseable {
+    /** The writer's instance name, as Synapse's main process calls itself. */
+    public static final String INSTANCE = "master";
+    private static final Logger log = LoggerFactory.getLogger(MainProcess.class);
+
+    private final MainConfig config;
+    private final StreamStore store;
+    private final WriterStreams streams;
+    private final ReplicationEngine engine;
+    private final TcpServer tcp;
+    private final HttpApi http;
+
+    private MainProcess(MainConfig config) throws IOException {
+        this.config = config;
+        this.store = SqliteStreamStore.open(config.data());
+        try {
+            Set<String> names = new LinkedHashSet<>(SynapseStreams.NAMES);
+            for (StreamPosition p : store.positions()) {
+                names.add(p.stream());
+            }
+            this.streams = new WriterStreams(store, INSTANCE, List.copyOf(names));
+            ReplicationEngine.Builder builder = ReplicationEngine.builder(INSTANCE)
+                    .maxLineBytes(config.tcpSettings().maxLineBytes());
+            streams.outbound().forEach(builder::write);
+            this.engine = builder.build();
+            streams.attach(engine);
+            this.tcp = TcpServer.start(config.listenTcp().host(), config.listenTcp().port(), config.serverName(),
+                    config.tcpSettings(), new EngineLinks(engine));
+            this.http = new HttpApi(config.listenHttp(), streams, this::status);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        log.info("main process '{}' up: replication on {}:{}, HTTP on {}:{}, data in {}", config.serverName(),
+                config.listenTcp().host(), tcp.port(), config.listenHttp().host(), http.port(),
+                config.data().toAbsolutePath());
+    }
+
+    /**
+     * Opens the store and starts listening.
+     *
+     * @throws IOException if a port cannot be bound
+     */
+    public static MainProcess start(MainConfig config) throws IOException {
+        return new MainProcess(config);
+    }
+
+    /** The TCP replication port actually bound. */
+    public int tcpPort() {
+        return tcp.port();
+    }
+
+    /** The HTTP port actually bound. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The data directory. */
+    public Path data() {
+        return config.data();
+    }
+
+    /** The engine (for tests and embedding). */
+    public ReplicationEngine engine() {
+        return engine;
+    }
+
+    /** The TCP server (for its metrics and links). */
+    public TcpServer tcp() {
+        return tcp;
+    }
+
+    /** Appends rows as the HTTP API does. */
+    public List<Long> append(String stream, List<org.myelin.protocol.RawJson> rows, boolean sameToken) {
+        return streams.append(stream, rows, sameToken);
+    }
+
+    /** The status document served at {@code /_myelin/v1/status}. */
+    public ObjectNode status() {
+        ObjectNode root = Json.mapper().createObjectNode()
+                .put("server_name", config.serverName())
+                .put("instance", INSTANCE);
+        ObjectNode positions = root.putObject("streams");
+        streams.positions().forEach(positions::put);
+        ArrayNode links = root.putArray("links");
+        for (Link link : tcp.links()) {
+            links.addObject()
+                    .put("id", link.id())
+                    .put("name", link.name())
+                    .put("address", String.valueOf(link.remoteAddress()))
+                    .put("catch_up_mode", link.inCatchUpMode());
+        }
+        ObjectNode streamer = root.putObject("streamer");
+        streamer.put("rdata_sent", engine.streamer().rdataSent())
+                .put("positions_sent", engine.streamer().positionsSent())
+                .put("oversized_rows", engine.streamer().oversizedRows());
+        ObjectNode tasks = root.putObject("tasks");
+        engine.taskStats().forEach((name, s) -> tasks.putObject(name)
+                .put("started", s.started()).put("running", s.running()).put("failed", s.failed())
+                .put("seconds", s.totalNanos() / 1e9));
+        return root;
+    }
+
+    @Override
+    public void close() {
+        log.info("main process stopping");
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        for (AutoCloseable c : new AutoCloseable[] {http, tcp, engine, store}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.warn("error while stopping {}", c.getClass().getSimpleName(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * What {@code myelin main} is given.
+     *
+     * @param data the data directory (created if missing)
+     * @param serverName the server name sent as {@code SERVER}
+     * @param listenTcp where replication clients connect
+     * @param listenHttp where the HTTP API listens
+     * @param tcpSettings link timings and limits
+     */
+    public record MainConfig(Path data, String serverName, HostPort listenTcp, HostPort listenHttp,
+            TcpSettings tcpSettings) {}
+}

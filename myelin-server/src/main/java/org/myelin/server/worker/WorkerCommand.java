@@ -1,0 +1,81 @@
+package org.myelin.server.worker;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.myelin.server.cli.HostPort;
+import org.myelin.store.StoreException;
+import org.myelin.tcp.TcpSettings;
+import picocli.CommandLine;
+
+/** {@code myelin worker}: prints every row of the followed streams once, in token order. */
+@CommandLine.Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Follow streams like a Synapse worker and print each row once, in token order, as a JSON line",
+            "{\"stream\":..,\"instance\":..,\"token\":..,\"row\":..}, whether it came live (RDATA) or by catch-up.",
+            "",
+            "Without --from a worker starts at the current position, as a Synapse worker does. Rows missed",
+            "while away are read from the main process's data directory (--data), which is required.",
+            "Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM."
+        })
+public final class WorkerCommand implements Callable<Integer> {
+    @CommandLine.Option(names = "--name", required = true, paramLabel = "NAME",
+            description = "This worker's instance name (sent as NAME).")
+    String name;
+
+    @CommandLine.Option(names = "--connect", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT",
+            converter = HostPort.Converter.class, description = "Main process's replication port. Default: ${DEFAULT-VALUE}.")
+    HostPort connect;
+
+    @CommandLine.Option(names = "--server-name", defaultValue = "localhost", paramLabel = "NAME",
+            description = "Server name the main process must announce. Default: ${DEFAULT-VALUE}.")
+    String serverName;
+
+    @CommandLine.Option(names = "--data", paramLabel = "DIR",
+            description = "The main process's data directory, read to catch up on missed rows.")
+    Path data;
+
+    @CommandLine.Option(names = "--from", paramLabel = "TOKEN",
+            description = "Start every stream after this token (rows after it are fetched on connect).")
+    Long from;
+
+    @CommandLine.Option(names = "--follow", paramLabel = "STREAM", split = ",",
+            description = "Streams to follow (repeat or comma-separate). Default: all.")
+    List<String> follow = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (data == null) {
+            err.println("myelin worker: a worker needs a way to fetch rows it missed while away: give --data DIR,");
+            err.println("  the data directory of the main process (for example --data myelin-data).");
+            return 2;
+        }
+        WorkerProcess worker;
+        try {
+            worker = WorkerProcess.start(new WorkerProcess.WorkerConfig(name, connect, serverName, data,
+                    from == null ? OptionalLong.empty() : OptionalLong.of(from), follow, TcpSettings.defaults()),
+                    new RowPrinter(spec.commandLine().getOut()));
+        } catch (StoreException | IllegalArgumentException e) {
+            err.println("myelin worker: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            spec.commandLine().getOut().flush();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,105 @@
+package org.myelin.server.worker;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.myelin.core.ReplicationEngine;
+import org.myelin.core.inbound.InboundStreams;
+import org.myelin.core.inbound.ReplicationDataHandler;
+import org.myelin.core.stream.SynapseStreams;
+import org.myelin.server.cli.HostPort;
+import org.myelin.server.link.EngineLinks;
+import org.myelin.store.StreamPosition;
+import org.myelin.store.StreamStore;
+import org.myelin.store.sqlite.SqliteStreamStore;
+import org.myelin.tcp.TcpClient;
+import org.myelin.tcp.TcpSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker ({@code myelin worker}): follows streams over a reconnecting TCP link and hands each row
+ * to a handler exactly once, in token order, catching up from the main process's SQLite file when
+ * it missed rows.
+ */
+public final class WorkerProcess implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+
+    private final StreamStore store;
+    private final ReplicationEngine engine;
+    private final TcpClient client;
+
+    private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler) {
+        this.store = SqliteStreamStore.openExisting(config.data());
+        ReplicationEngine built = null;
+        try {
+            InboundStreams streams;
+            if (config.follow().isEmpty()) {
+                // follow everything; the link counts as established once the usual streams caught up
+                Set<String> expected = new LinkedHashSet<>(SynapseStreams.NAMES);
+                store.positions().stream().map(StreamPosition::stream).forEach(expected::add);
+                streams = new InboundStreams(Set.of(), expected, store::updateFunction);
+            } else {
+                Set<String> follow = Set.copyOf(config.follow());
+                streams = new InboundStreams(follow, follow, store::updateFunction);
+            }
+            ReplicationEngine.Builder builder = ReplicationEngine.builder(config.name()).follow(streams, handler);
+            config.from().ifPresent(builder::startFrom);
+            built = builder.build();
+            this.engine = built;
+            this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
+                    config.serverName(), config.tcpSettings(), new EngineLinks(engine)).start();
+        } catch (RuntimeException e) {
+            if (built != null) {
+                built.close();
+            }
+            store.close();
+            throw e;
+        }
+        log.info("worker '{}' following {} from {} (server '{}'), catching up from {}", config.name(),
+                config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(), config.serverName(),
+                config.data().toAbsolutePath());
+    }
+
+    /**
+     * Opens the main process's store read-only and starts connecting.
+     *
+     * @throws org.myelin.store.StoreException if there is no Myelin database in the data directory
+     */
+    public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler) {
+        return new WorkerProcess(config, handler);
+    }
+
+    /** The engine (tokens, counters). */
+    public ReplicationEngine engine() {
+        return engine;
+    }
+
+    /** The TCP client (link, reconnect delays). */
+    public TcpClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        engine.close();
+        store.close();
+    }
+
+    /**
+     * What {@code myelin worker} is given.
+     *
+     * @param name the worker's instance name (also its NAME on the link)
+     * @param connect the main process's replication address
+     * @param serverName the server name the main process must announce
+     * @param data the main process's data directory, read to catch up
+     * @param from where streams start when given; else at the first position announced
+     * @param follow the streams to follow; empty for all
+     * @param tcpSettings link timings and limits
+     */
+    public record WorkerConfig(String name, HostPort connect, String serverName, Path data, OptionalLong from,
+            List<String> follow, TcpSettings tcpSettings) {}
+}
