@@ -118,7 +118,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
 
     private void serverNamed(String serverName) {
         if (expectedServer != null && !expectedServer.equals(serverName)) {
-            log.error("{}: connected to server '{}' but expected '{}'", link, serverName, expectedServer);
+            log.warn("{}: connected to server '{}' but expected '{}'", link, serverName, expectedServer);
             link.closeWithError("Wrong remote");
             return;
         }
