@@ -61,6 +61,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        link.activated();
         String now = Long.toString(System.currentTimeMillis());
         if (side == Side.SERVER) {
             link.send(new ServerCommand(localName));
@@ -169,6 +170,11 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!link.acceptsInput()) {
+            // Closing already: writes still pending fail one by one; that is expected.
+            log.debug("{}: after close: {}", link, cause.toString());
+            return;
+        }
         if (cause instanceof IOException) {
             log.info("{}: connection error: {}", link, cause.toString());
         } else {

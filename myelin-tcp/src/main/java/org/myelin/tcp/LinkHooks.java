@@ -11,7 +11,7 @@ interface LinkHooks {
     /** The link opened, just before {@link LinkListener#onOpen}. */
     default void opened(NettyLink link) {}
 
-    /** The connection closed, whether or not the link ever opened. */
+    /** The connection closed after it was up, whether or not the link opened. */
     default void closed(NettyLink link) {}
 
     /** The engine called {@link Link#markEstablished()}; may be called from any thread. */

@@ -1,6 +1,7 @@
 package org.myelin.tcp;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,9 @@ final class LinkPipeline {
     static NettyLink install(Channel channel, Side side, TcpSettings settings, TcpMetrics metrics,
             LinkListener listener, LinkHooks hooks, String localName, String expectedServer) {
         NettyLink link = new NettyLink(channel, side, settings, metrics, listener, hooks);
+        if (settings.socketSendBufferBytes() > 0) {
+            channel.config().setOption(ChannelOption.SO_SNDBUF, settings.socketSendBufferBytes());
+        }
         ChannelPipeline pipeline = channel.pipeline();
         // First, so that it sees raw bytes in ("nothing arrived") and every write out ("nothing sent").
         pipeline.addLast("idle", new IdleStateHandler(settings.pingTimeout().toNanos(),

@@ -59,6 +59,7 @@ final class NettyLink implements Link {
 
     // event loop only
     private ChannelHandlerContext ctx;
+    private boolean active;
     private boolean opened;
     private boolean pingReceived;
     private boolean flushScheduled;
@@ -78,6 +79,12 @@ final class NettyLink implements Link {
         this.listener = listener;
         this.hooks = hooks;
         this.queue = new OutboundQueue(settings.maxQueuedBytes(), settings.maxQueuedCommands(), metrics);
+        // A channel that never became active gets no channelInactive: finish the link here instead.
+        channel.closeFuture().addListener(f -> {
+            if (!active) {
+                closed();
+            }
+        });
     }
 
     // ------------------------------------------------------------------ Link
@@ -307,6 +314,11 @@ final class NettyLink implements Link {
         }
     }
 
+    /** The connection is up (before any greeting). */
+    void activated() {
+        active = true;
+    }
+
     /** Makes the link visible to its owner and the listener. */
     void open() {
         if (opened || state != State.OPEN) {
@@ -433,7 +445,10 @@ final class NettyLink implements Link {
             guard("onClose", () -> listener.onClose(this, reason));
         }
         try {
-            hooks.closed(this);
+            if (active) {
+                // A connection that never came up is the connecting side's business, not a close.
+                hooks.closed(this);
+            }
         } finally {
             closeFuture.complete(null);
         }

@@ -210,11 +210,9 @@ public final class TcpClient implements AutoCloseable {
             NettyLink current = link;
             CompletableFuture<Void> linkClosed;
             if (channel != null && current != null && channel == current.channel()) {
+                // Says ERROR first when the connection is up; completes even if it never was.
                 current.close("client shutting down");
                 linkClosed = current.closeFuture().toCompletableFuture();
-            } else if (channel != null) {
-                linkClosed = new CompletableFuture<>();
-                channel.close().addListener(f -> linkClosed.complete(null));
             } else {
                 linkClosed = CompletableFuture.completedFuture(null);
             }

@@ -27,6 +27,9 @@ import org.myelin.protocol.Framing;
  * @param reconnectJitter the fraction (0 to 1) by which a reconnect delay is randomly shortened,
  *     so that many clients do not reconnect in step
  * @param dialect the wire format spoken to the peer
+ * @param socketSendBufferBytes the kernel send buffer of each connection ({@code SO_SNDBUF}), or 0
+ *     for the system's (auto-tuned, up to megabytes): a small one makes a slow peer show as
+ *     congested sooner
  */
 public record TcpSettings(
         Duration pingInterval,
@@ -39,7 +42,8 @@ public record TcpSettings(
         Duration reconnectInitialDelay,
         Duration reconnectMaxDelay,
         double reconnectJitter,
-        Dialect dialect) {
+        Dialect dialect,
+        int socketSendBufferBytes) {
 
     private static final TcpSettings DEFAULTS = new TcpSettings(
             Duration.ofSeconds(5),
@@ -52,7 +56,8 @@ public record TcpSettings(
             Duration.ofMillis(100),
             Duration.ofSeconds(1),
             0.2,
-            Dialect.LATEST);
+            Dialect.LATEST,
+            0);
 
     /**
      * @throws IllegalArgumentException if a duration is not positive, a bound is not positive, the
@@ -80,9 +85,17 @@ public record TcpSettings(
             throw new IllegalArgumentException("reconnectJitter must be between 0 and 1, got " + reconnectJitter);
         }
         Objects.requireNonNull(dialect, "dialect");
+        if (socketSendBufferBytes < 0) {
+            throw new IllegalArgumentException("socketSendBufferBytes must be 0 or positive, got "
+                    + socketSendBufferBytes);
+        }
     }
 
-    /** The protocol's values: ping 5 s / timeout 25 s, close timeout 25 s, 16384-byte lines, ... */
+    /**
+     * The protocol's values: PING every 5 s, ping timeout 25 s, close timeout 25 s, 16384-byte
+     * lines, queues of 8 MiB / 10,000 commands, unwritable deadline 60 s, reconnect 0.1 s doubling
+     * to 1 s with 20 % jitter, the latest dialect, the system's socket buffers.
+     */
     public static TcpSettings defaults() {
         return DEFAULTS;
     }
@@ -98,54 +111,61 @@ public record TcpSettings(
     public TcpSettings withPingInterval(Duration value) {
         return new TcpSettings(value, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect);
+                reconnectJitter, dialect, socketSendBufferBytes);
     }
 
     /** A copy with another ping timeout. */
     public TcpSettings withPingTimeout(Duration value) {
         return new TcpSettings(pingInterval, value, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect);
+                reconnectJitter, dialect, socketSendBufferBytes);
     }
 
     /** A copy with another close timeout. */
     public TcpSettings withCloseTimeout(Duration value) {
         return new TcpSettings(pingInterval, pingTimeout, value, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect);
+                reconnectJitter, dialect, socketSendBufferBytes);
     }
 
     /** A copy with another line limit. */
     public TcpSettings withMaxLineBytes(int value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, value, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect);
+                reconnectJitter, dialect, socketSendBufferBytes);
     }
 
     /** A copy with other outbound queue bounds. */
     public TcpSettings withQueueBounds(long bytes, int commands) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, bytes,
                 commands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect);
+                reconnectJitter, dialect, socketSendBufferBytes);
     }
 
     /** A copy with another unwritable deadline. */
     public TcpSettings withUnwritableDeadline(Duration value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, value, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect);
+                reconnectJitter, dialect, socketSendBufferBytes);
     }
 
     /** A copy with another reconnect backoff. */
     public TcpSettings withReconnect(Duration initialDelay, Duration maxDelay, double jitter) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
-                maxQueuedCommands, unwritableDeadline, initialDelay, maxDelay, jitter, dialect);
+                maxQueuedCommands, unwritableDeadline, initialDelay, maxDelay, jitter, dialect, socketSendBufferBytes);
     }
 
     /** A copy speaking another dialect. */
     public TcpSettings withDialect(Dialect value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, value);
+                reconnectJitter, value, socketSendBufferBytes);
+    }
+
+    /** A copy with another kernel send buffer size (0 for the system's). */
+    public TcpSettings withSocketSendBuffer(int bytes) {
+        return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
+                maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
+                reconnectJitter, dialect, bytes);
     }
 }
