@@ -129,6 +129,9 @@ final class NettyLink implements Link {
 
     @Override
     public void sendEncoded(Command command, byte[] line) {
+        if (line.length == 0 || line[line.length - 1] != '\n') {
+            throw new IllegalArgumentException("an encoded line must end in \\n");
+        }
         if (supported(command)) {
             hand(command, line);
         }
@@ -178,6 +181,12 @@ final class NettyLink implements Link {
             return;
         }
         if (loop.inEventLoop()) {
+            // Commands other threads handed over earlier go first: sends keep their happens-before
+            // order, so a POSITION sent from here never overtakes an older RDATA it covers.
+            OutboundQueue.Pending earlier;
+            while ((earlier = inbox.poll()) != null) {
+                write(earlier.command(), earlier.line());
+            }
             write(command, line);
             scheduleFlush();
             return;
