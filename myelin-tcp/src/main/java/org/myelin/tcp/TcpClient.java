@@ -199,6 +199,9 @@ public final class TcpClient implements AutoCloseable {
      * @return completes when all of that is done
      */
     public CompletionStage<Void> closeAsync() {
+        if (loop.isShuttingDown()) {
+            return closed; // closed before: the loop that would do the work is gone
+        }
         loop.execute(() -> {
             if (stopped) {
                 return;
