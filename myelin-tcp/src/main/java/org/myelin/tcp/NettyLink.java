@@ -1,0 +1,501 @@
+package org.myelin.tcp;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.myelin.protocol.Command;
+import org.myelin.protocol.CommandCodec;
+import org.myelin.protocol.CommandType;
+import org.myelin.protocol.Dialect;
+import org.myelin.protocol.ErrorCommand;
+import org.myelin.protocol.PingCommand;
+import org.myelin.protocol.RdataCommand;
+import org.myelin.protocol.Side;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Link} on a Netty channel: the outbound half (hand-off to the event loop, congestion,
+ * closing) and the link's state. The inbound half is {@link LinkHandler}.
+ *
+ * <p>All mutable state but the hand-off inbox and the volatile fields read by other threads belongs
+ * to the channel's event loop.
+ */
+final class NettyLink implements Link {
+    private static final Logger log = LoggerFactory.getLogger(NettyLink.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private final String id = "tcp-" + IDS.incrementAndGet();
+    private final Channel channel;
+    private final EventLoop loop;
+    private final Side side;
+    private final TcpSettings settings;
+    private final TcpMetrics metrics;
+    private final LinkListener listener;
+    private final LinkHooks hooks;
+    private final OutboundQueue queue;
+    private final ConcurrentLinkedQueue<OutboundQueue.Pending> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+    private volatile State state = State.OPEN;
+    private volatile String name;
+    private volatile boolean catchUpVisible;
+
+    // event loop only
+    private ChannelHandlerContext ctx;
+    private boolean active;
+    private boolean opened;
+    private boolean pingReceived;
+    private boolean flushScheduled;
+    private String closeReason;
+    private String lastPeerError;
+    private long unwritableGeneration;
+    private ScheduledFuture<?> unwritableCheck;
+    private ScheduledFuture<?> closeTimer;
+
+    NettyLink(Channel channel, Side side, TcpSettings settings, TcpMetrics metrics, LinkListener listener,
+            LinkHooks hooks) {
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.side = side;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.listener = listener;
+        this.hooks = hooks;
+        this.queue = new OutboundQueue(settings.maxQueuedBytes(), settings.maxQueuedCommands(), metrics);
+        // A channel that never became active gets no channelInactive: finish the link here instead.
+        channel.closeFuture().addListener(f -> {
+            if (!active) {
+                closed();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ Link
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        String n = name;
+        return n != null ? n : String.valueOf(remoteAddress());
+    }
+
+    @Override
+    public Side side() {
+        return side;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    @Override
+    public Dialect dialect() {
+        return settings.dialect();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == State.OPEN && channel.isActive();
+    }
+
+    @Override
+    public void send(Command command) {
+        if (supported(command)) {
+            hand(command, CommandCodec.encodeLine(command, settings.dialect()));
+        }
+    }
+
+    @Override
+    public void sendEncoded(Command command, byte[] line) {
+        if (line.length == 0 || line[line.length - 1] != '\n') {
+            throw new IllegalArgumentException("an encoded line must end in \\n");
+        }
+        if (supported(command)) {
+            hand(command, line);
+        }
+    }
+
+    @Override
+    public void close(String errorReason) {
+        String reason = oneLine(errorReason);
+        onLoop(() -> closeWithError(reason));
+    }
+
+    @Override
+    public CompletionStage<Void> closeFuture() {
+        return closeFuture.minimalCompletionStage();
+    }
+
+    @Override
+    public void markEstablished() {
+        hooks.established(this);
+    }
+
+    @Override
+    public boolean inCatchUpMode() {
+        return catchUpVisible;
+    }
+
+    @Override
+    public String toString() {
+        return id + "(" + name() + ")";
+    }
+
+    // ------------------------------------------------------------------ outbound
+
+    private boolean supported(Command command) {
+        if (settings.dialect().supports(command.type())) {
+            return true;
+        }
+        metrics.unsupportedSkipped.increment();
+        log.debug("{}: not sending {}: unknown to a {} peer", this, command.name(), settings.dialect());
+        return false;
+    }
+
+    /** Moves a command to the event loop; cheap on the calling thread, one task per burst. */
+    private void hand(Command command, byte[] line) {
+        if (state != State.OPEN) {
+            metrics.droppedAfterClose.increment();
+            return;
+        }
+        if (loop.inEventLoop()) {
+            // Commands other threads handed over earlier go first: sends keep their happens-before
+            // order, so a POSITION sent from here never overtakes an older RDATA it covers.
+            OutboundQueue.Pending earlier;
+            while ((earlier = inbox.poll()) != null) {
+                write(earlier.command(), earlier.line());
+            }
+            write(command, line);
+            scheduleFlush();
+            return;
+        }
+        inbox.add(new OutboundQueue.Pending(command, line));
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(this::drainInbox);
+        }
+    }
+
+    private void drainInbox() {
+        // Cleared first: a command added after the loop below ends schedules a new drain.
+        drainScheduled.set(false);
+        OutboundQueue.Pending pending;
+        while ((pending = inbox.poll()) != null) {
+            write(pending.command(), pending.line());
+        }
+        flushNow();
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            // Later in this loop iteration, so that a burst of writes costs one flush.
+            flushScheduled = true;
+            loop.execute(this::flushNow);
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        if (ctx != null) {
+            ctx.flush();
+        }
+    }
+
+    /** Routes one command on the event loop: write, queue or discard. */
+    private void write(Command command, byte[] line) {
+        if (state != State.OPEN || ctx == null) {
+            metrics.droppedAfterClose.increment();
+            return;
+        }
+        if (line.length - 1 > settings.maxLineBytes()) {
+            tooLongToSend(command, line.length - 1);
+            return;
+        }
+        boolean wasCatchingUp = queue.inCatchUp();
+        switch (queue.admit(command, line, channel.isWritable())) {
+            case WRITE -> writeToChannel(command, line);
+            case QUEUED, DISCARDED -> { }
+        }
+        if (!wasCatchingUp && queue.inCatchUp()) {
+            catchUpVisible = true;
+            log.warn("{}: peer is not keeping up; entering catch-up mode: RDATA are discarded until the"
+                    + " socket drains, then POSITION is sent instead ({} commands still queued)", this, queue.size());
+        }
+    }
+
+    private void tooLongToSend(Command command, int length) {
+        metrics.linesTooLongNotSent.increment();
+        log.warn("{}: not sending a {} line of {} bytes: over the {}-byte line limit", this, command.name(),
+                length, settings.maxLineBytes());
+        if (command instanceof RdataCommand rdata) {
+            queue.openGap(rdata.stream());
+            if (!queue.inCatchUp()) {
+                notifyCatchUp(Set.of(rdata.stream()));
+            }
+            // In catch-up mode the stream is reported when the mode ends.
+        }
+    }
+
+    private void writeToChannel(Command command, byte[] line) {
+        ctx.write(Unpooled.wrappedBuffer(line), ctx.voidPromise());
+        metrics.commandsSent.increment();
+        metrics.bytesSent.add(line.length);
+        if (command.type() == CommandType.PING) {
+            metrics.pingsSent.increment();
+        }
+    }
+
+    /** The socket's writability changed: drain the queue or start the unwritable deadline. */
+    void writabilityChanged() {
+        unwritableGeneration++;
+        if (state != State.OPEN) {
+            return;
+        }
+        if (!channel.isWritable()) {
+            long generation = unwritableGeneration;
+            Duration deadline = settings.unwritableDeadline();
+            cancel(unwritableCheck);
+            unwritableCheck = loop.schedule(() -> unwritableTooLong(generation), deadline.toNanos(),
+                    TimeUnit.NANOSECONDS);
+            return;
+        }
+        cancel(unwritableCheck);
+        while (channel.isWritable()) {
+            OutboundQueue.Pending pending = queue.poll();
+            if (pending == null) {
+                break;
+            }
+            writeToChannel(pending.command(), pending.line());
+        }
+        ctx.flush();
+        if (queue.isEmpty() && channel.isWritable() && queue.inCatchUp()) {
+            Set<String> streams = queue.leaveCatchUp();
+            catchUpVisible = false;
+            log.info("{}: socket drained; leaving catch-up mode, POSITION needed for {}", this, streams);
+            if (!streams.isEmpty()) {
+                notifyCatchUp(streams);
+            }
+        }
+    }
+
+    private void unwritableTooLong(long generation) {
+        if (generation == unwritableGeneration && !channel.isWritable() && state != State.CLOSED) {
+            metrics.unwritableCloses.increment();
+            abort("socket unwritable for " + settings.unwritableDeadline().toMillis() + " ms");
+        }
+    }
+
+    private void notifyCatchUp(Set<String> streams) {
+        guard("onCatchUpNeeded", () -> listener.onCatchUpNeeded(this, streams));
+    }
+
+    // ------------------------------------------------------------------ life cycle (event loop)
+
+    void attach(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    /** Sends a keepalive PING unless the socket is congested, where it would only queue. */
+    void keepalive() {
+        if (state == State.OPEN && channel.isWritable() && queue.isEmpty()) {
+            send(new PingCommand(Long.toString(System.currentTimeMillis())));
+        }
+    }
+
+    /** The connection is up (before any greeting). */
+    void activated() {
+        active = true;
+    }
+
+    /** Makes the link visible to its owner and the listener. */
+    void open() {
+        if (opened || state != State.OPEN) {
+            return;
+        }
+        opened = true;
+        metrics.linksOpened.increment();
+        log.info("{}: link open ({} side, peer {})", this, side == Side.SERVER ? "server" : "client",
+                remoteAddress());
+        hooks.opened(this);
+        guard("onOpen", () -> listener.onOpen(this));
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    TcpSettings settings() {
+        return settings;
+    }
+
+    boolean isOpened() {
+        return opened;
+    }
+
+    void pingReceived() {
+        pingReceived = true;
+    }
+
+    boolean hasReceivedPing() {
+        return pingReceived;
+    }
+
+    void setName(String name) {
+        this.name = name;
+    }
+
+    /** Whether what the peer sends is still acted upon (not once the link started closing). */
+    boolean acceptsInput() {
+        return state == State.OPEN;
+    }
+
+    void peerError(String text) {
+        lastPeerError = text;
+    }
+
+    void deliver(Command command) {
+        guard("onCommand", () -> listener.onCommand(this, command));
+    }
+
+    /** Sends {@code ERROR reason} and closes once written; aborts if that takes too long. */
+    void closeWithError(String reason) {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.CLOSING;
+        recordReason("sent ERROR " + reason);
+        queue.clear();
+        inbox.clear();
+        log.info("{}: closing: ERROR {}", this, reason);
+        if (ctx == null || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        byte[] line = CommandCodec.encodeLine(new ErrorCommand(reason), settings.dialect());
+        metrics.errorsSent.increment();
+        metrics.commandsSent.increment();
+        metrics.bytesSent.add(line.length);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(line)).addListener(ChannelFutureListener.CLOSE);
+        Duration timeout = settings.closeTimeout();
+        closeTimer = loop.schedule(() -> {
+            if (channel.isOpen()) {
+                abort("close did not finish within " + timeout.toMillis() + " ms");
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Hard close: drops whatever is unsent and resets the connection. */
+    void abort(String why) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSING;
+        recordReason(why);
+        metrics.aborts.increment();
+        log.warn("{}: aborting the connection: {}", this, why);
+        queue.clear();
+        inbox.clear();
+        try {
+            // Linger 0 makes close() send RST instead of waiting for unsent data to drain.
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException e) {
+            log.debug("{}: cannot set SO_LINGER: {}", this, e.toString());
+        }
+        channel.close();
+    }
+
+    /** Closes without ERROR (connection failure). */
+    void closeQuietly(String why) {
+        if (state == State.OPEN) {
+            state = State.CLOSING;
+        }
+        recordReason(why);
+        channel.close();
+    }
+
+    /** The channel closed: tell the listener and the owner, complete the close future. */
+    void closed() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        catchUpVisible = false;
+        cancel(unwritableCheck);
+        cancel(closeTimer);
+        queue.clear();
+        inbox.clear();
+        String reason = closeReason != null ? closeReason
+                : lastPeerError != null ? "peer closed the connection after ERROR " + lastPeerError
+                : "peer closed the connection";
+        log.info("{}: link closed: {}", this, reason);
+        if (opened) {
+            metrics.linksClosed.increment();
+            guard("onClose", () -> listener.onClose(this, reason));
+        }
+        try {
+            if (active) {
+                // A connection that never came up is the connecting side's business, not a close.
+                hooks.closed(this);
+            }
+        } finally {
+            closeFuture.complete(null);
+        }
+    }
+
+    private void recordReason(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+    }
+
+    private void guard(String what, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            metrics.listenerFailures.increment();
+            log.error("{}: listener {} failed", this, what, e);
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    private static String oneLine(String text) {
+        if (text == null || text.isEmpty()) {
+            return "closing";
+        }
+        return text.replace('\n', ' ').replace('\r', ' ');
+    }
+}
