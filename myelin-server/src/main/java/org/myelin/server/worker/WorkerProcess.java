@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.inbound.InboundStreams;
 import org.myelin.core.inbound.ReplicationDataHandler;
@@ -14,6 +15,7 @@ import org.myelin.server.link.EngineLinks;
 import org.myelin.store.StreamPosition;
 import org.myelin.store.StreamStore;
 import org.myelin.store.sqlite.SqliteStreamStore;
+import org.myelin.tcp.LinkListener;
 import org.myelin.tcp.TcpClient;
 import org.myelin.tcp.TcpSettings;
 import org.slf4j.Logger;
@@ -31,7 +33,8 @@ public final class WorkerProcess implements AutoCloseable {
     private final ReplicationEngine engine;
     private final TcpClient client;
 
-    private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler) {
+    private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
+            UnaryOperator<LinkListener> decorate) {
         this.store = SqliteStreamStore.openExisting(config.data());
         ReplicationEngine built = null;
         try {
@@ -50,7 +53,7 @@ public final class WorkerProcess implements AutoCloseable {
             built = builder.build();
             this.engine = built;
             this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
-                    config.serverName(), config.tcpSettings(), new EngineLinks(engine)).start();
+                    config.serverName(), config.tcpSettings(), decorate.apply(new EngineLinks(engine))).start();
         } catch (RuntimeException e) {
             if (built != null) {
                 built.close();
@@ -69,7 +72,16 @@ public final class WorkerProcess implements AutoCloseable {
      * @throws org.myelin.store.StoreException if there is no Myelin database in the data directory
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler) {
-        return new WorkerProcess(config, handler);
+        return new WorkerProcess(config, handler, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(WorkerConfig, ReplicationDataHandler)}, with the link events passing through
+     * {@code decorate} first (for fault tests that stall or observe the link).
+     */
+    public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
+            UnaryOperator<LinkListener> decorate) {
+        return new WorkerProcess(config, handler, decorate);
     }
 
     /** The engine (tokens, counters). */

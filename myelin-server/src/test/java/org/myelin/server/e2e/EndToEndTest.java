@@ -1,0 +1,146 @@
+package org.myelin.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.myelin.protocol.Json;
+import org.myelin.protocol.RawJson;
+import org.myelin.tcp.TcpSettings;
+
+/** A main process and workers over real loopback sockets and a real SQLite file. */
+class EndToEndTest {
+    @TempDir
+    Path data;
+    private Cluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static List<RawJson> rows(String... json) {
+        return java.util.Arrays.stream(json).map(RawJson::of).toList();
+    }
+
+    @Test
+    void rowsBeforeConnectArriveByCatchUpLaterOnesByRdataEachOnceInOrder() throws Exception {
+        cluster = new Cluster(data, Cluster.FAST);
+        cluster.main.append("events", rows("[\"e1\"]", "[\"e2\"]"), false);
+        cluster.main.append("events", rows("[\"e3a\"]", "[\"e3b\"]"), true);
+        Cluster.Recorder fromZero = cluster.worker("w1", OptionalLong.of(0), List.of("events"));
+        Cluster.Recorder fromNow = cluster.worker("w2", OptionalLong.empty(), List.of("events"));
+        Cluster.awaitCaughtUp(fromZero, "events", 3);
+        Cluster.awaitCaughtUp(fromNow, "events", 3);
+
+        cluster.main.append("events", rows("[\"e4\"]"), false);
+        cluster.main.append("events", rows("[\"e5a\"]", "[\"e5b\"]", "[\"e5c\"]"), true);
+        Cluster.awaitCaughtUp(fromZero, "events", 5);
+        Cluster.awaitCaughtUp(fromNow, "events", 5);
+
+        assertThat(fromZero.rows).containsExactly("events 1 [\"e1\"]", "events 2 [\"e2\"]", "events 3 [\"e3a\"]",
+                "events 3 [\"e3b\"]", "events 4 [\"e4\"]", "events 5 [\"e5a\"]", "events 5 [\"e5b\"]",
+                "events 5 [\"e5c\"]");
+        assertThat(fromNow.rows).as("a worker without --from starts at the current position")
+                .containsExactly("events 4 [\"e4\"]", "events 5 [\"e5a\"]", "events 5 [\"e5b\"]", "events 5 [\"e5c\"]");
+        assertThat(fromZero.process.engine().receiver().catchUps()).isEqualTo(1);
+    }
+
+    @Test
+    void aRowTooLongForALineAdvancesByPositionAndIsFetchedOutOfBand() throws Exception {
+        cluster = new Cluster(data, Cluster.FAST.withMaxLineBytes(1024));
+        Cluster.Recorder worker = cluster.worker("w1", OptionalLong.empty(), List.of("caches"));
+        await().until(() -> worker.process.client().link().isPresent()
+                && cluster.main.tcp().links().size() == 1);
+        Cluster.awaitCaughtUp(worker, "caches", 0);
+        String big = "[\"" + "x".repeat(3000) + "\"]";
+        cluster.main.append("caches", rows("[\"small\"]"), false);
+        cluster.main.append("caches", rows(big), false);
+        cluster.main.append("caches", rows("[\"after\"]"), false);
+        Cluster.awaitCaughtUp(worker, "caches", 3);
+        assertThat(worker.rows).containsExactly("caches 1 [\"small\"]", "caches 2 " + big, "caches 3 [\"after\"]");
+        assertThat(cluster.main.engine().streamer().oversizedRows()).isEqualTo(1);
+        assertThat(worker.process.engine().receiver().catchUps()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewStreamWrittenWhileWorkersAreConnectedReachesThem() throws Exception {
+        cluster = new Cluster(data, Cluster.FAST);
+        Cluster.Recorder worker = cluster.worker("w1", OptionalLong.empty(), List.of());
+        await().until(() -> worker.process.client().link().isPresent());
+        Cluster.awaitCaughtUp(worker, "events", 0);
+        cluster.main.append("my_stream", rows("[1]", "[2]"), false);
+        Cluster.awaitCaughtUp(worker, "my_stream", 2);
+        assertThat(worker.rows).containsExactly("my_stream 1 [1]", "my_stream 2 [2]");
+    }
+
+    @Test
+    void theHttpApiAppendsRowsAndReportsStatus() throws Exception {
+        cluster = new Cluster(data, Cluster.FAST);
+        Cluster.Recorder worker = cluster.worker("w1", OptionalLong.empty(), List.of("typing"));
+        Cluster.awaitCaughtUp(worker, "typing", 0);
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + cluster.main.httpPort();
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "/_myelin/v1/streams/typing"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"rows\":[[\"!r\",[\"@a\"]],[\"!s\",[]]],\"same_token\":true}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(ok.body()).get("tokens").toString()).isEqualTo("[1,1]");
+        Cluster.awaitCaughtUp(worker, "typing", 1);
+        assertThat(worker.rows).containsExactly("typing 1 [\"!r\",[\"@a\"]]", "typing 1 [\"!s\",[]]");
+
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/_myelin/v1/streams/typing"))
+                .POST(HttpRequest.BodyPublishers.ofString("[1, 2")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Json.parse(bad.body()).get("error").asText()).contains("invalid JSON");
+        HttpResponse<String> badName = http.send(HttpRequest.newBuilder(URI.create(base + "/_myelin/v1/streams/a%20b"))
+                .POST(HttpRequest.BodyPublishers.ofString("[[1]]")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(badName.statusCode()).isEqualTo(400);
+
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base + "/_myelin/v1/status"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        var doc = Json.parse(status.body());
+        assertThat(doc.get("streams").get("typing").asLong()).isEqualTo(1);
+        assertThat(doc.get("links").get(0).get("name").asText()).isEqualTo("w1");
+    }
+
+    @Test
+    void aRestartedMainContinuesFromItsPersistedTokens() throws Exception {
+        cluster = new Cluster(data, Cluster.FAST);
+        cluster.main.append("events", rows("[1]", "[2]"), false);
+        cluster.close();
+        cluster = new Cluster(data, Cluster.FAST);
+        assertThat(cluster.main.append("events", rows("[3]"), false)).containsExactly(3L);
+    }
+
+    @Test
+    void aWorkerAtTheWrongServerNeverGetsRowsAndBacksOff() throws Exception {
+        cluster = new Cluster(data, Cluster.FAST);
+        Cluster.Recorder worker = cluster.worker("w1", OptionalLong.of(0), List.of("events"),
+                Cluster.FAST, l -> l, null);
+        // the worker expects test.local; build one that expects another name
+        var config = new org.myelin.server.worker.WorkerProcess.WorkerConfig("w2",
+                new org.myelin.server.cli.HostPort("127.0.0.1", cluster.main.tcpPort()), "other.server", data,
+                OptionalLong.of(0), List.of("events"), Cluster.FAST);
+        Cluster.Recorder wrong = new Cluster.Recorder(null);
+        wrong.process = org.myelin.server.worker.WorkerProcess.start(config, wrong);
+        cluster.workers.add(wrong.process);
+        await().until(() -> wrong.process.client().attempts() >= 4);
+        List<Duration> delays = wrong.process.client().reconnectDelays();
+        assertThat(delays.get(delays.size() - 1)).isGreaterThan(delays.get(0));
+        assertThat(wrong.rows).isEmpty();
+        assertThat(worker.process.client().link()).isPresent();
+    }
+}
