@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.myelin.protocol.Side;
@@ -247,13 +248,17 @@ public final class TcpClient implements AutoCloseable {
     private final class Hooks implements LinkHooks {
         @Override
         public void established(NettyLink established) {
-            loop.execute(() -> {
-                if (established == link && established.isOpen()) {
-                    backoff.reset();
-                    nextDelay = backoff.peek();
-                    log.info("{}: link established; reconnect backoff reset", established);
-                }
-            });
+            try {
+                loop.execute(() -> {
+                    if (established == link && established.isOpen()) {
+                        backoff.reset();
+                        nextDelay = backoff.peek();
+                        log.info("{}: link established; reconnect backoff reset", established);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                log.debug("'{}' already closed; established link ignored", clientName);
+            }
         }
 
         @Override

@@ -33,12 +33,11 @@ final class Cluster implements AutoCloseable {
 
     /** A worker following {@code follow} (all when empty) and recording each row it prints. */
     Recorder worker(String name, OptionalLong from, List<String> follow) {
-        return worker(name, from, follow, FAST, UnaryOperator.identity(), null);
+        return worker(name, from, follow, FAST, UnaryOperator.identity(), new Recorder(null));
     }
 
     Recorder worker(String name, OptionalLong from, List<String> follow, TcpSettings settings,
-            UnaryOperator<LinkListener> decorate, String poison) {
-        Recorder recorder = new Recorder(poison);
+            UnaryOperator<LinkListener> decorate, Recorder recorder) {
         WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name,
                 new HostPort("127.0.0.1", main.tcpPort()), "test.local", main.data(), from, follow, settings);
         recorder.process = WorkerProcess.start(config, recorder, decorate);
@@ -60,12 +59,18 @@ final class Cluster implements AutoCloseable {
 
     /** Records rows as the worker command prints them: "stream token row". */
     static final class Recorder implements ReplicationDataHandler {
-        final List<String> rows = new CopyOnWriteArrayList<>();
-        private final String poison;
+        final List<String> rows;
+        volatile String poison;
         volatile WorkerProcess process;
 
         Recorder(String poison) {
+            this(poison, new CopyOnWriteArrayList<>());
+        }
+
+        /** Records into {@code rows}, which may outlive this worker (restarts append to it). */
+        Recorder(String poison, List<String> rows) {
             this.poison = poison;
+            this.rows = rows;
         }
 
         @Override

@@ -129,7 +129,7 @@ class EndToEndTest {
     void aWorkerAtTheWrongServerNeverGetsRowsAndBacksOff() throws Exception {
         cluster = new Cluster(data, Cluster.FAST);
         Cluster.Recorder worker = cluster.worker("w1", OptionalLong.of(0), List.of("events"),
-                Cluster.FAST, l -> l, null);
+                Cluster.FAST, l -> l, new Cluster.Recorder(null));
         // the worker expects test.local; build one that expects another name
         var config = new org.myelin.server.worker.WorkerProcess.WorkerConfig("w2",
                 new org.myelin.server.cli.HostPort("127.0.0.1", cluster.main.tcpPort()), "other.server", data,
