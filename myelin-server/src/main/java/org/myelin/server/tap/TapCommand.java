@@ -30,7 +30,8 @@ import picocli.CommandLine;
             "Join a replication server (Myelin or a real Synapse main) as a client and show every command",
             "it sends: with --json one JSON object per command ({\"command\": wire name, then its fields);",
             "without it a per-stream summary (token, RDATA and POSITION counts) every --interval seconds.",
-            "Sends NAME, PING and REPLICATE, then keeps the link alive with PINGs. Reconnects when the",
+            "Once the server announced itself, sends NAME, PING and REPLICATE, then keeps the link alive with",
+            "PINGs. Reconnects when the",
             "link drops, unless --once."
         })
 public final class TapCommand implements Callable<Integer> {
@@ -96,9 +97,6 @@ public final class TapCommand implements Callable<Integer> {
             return t;
         });
         try (RawLink link = RawLink.connect(connect, Duration.ofSeconds(10), Framing.MAX_CONFIGURABLE_LINE_BYTES)) {
-            link.send(new NameCommand(name), Dialect.SYNAPSE_1_66);
-            link.send(new PingCommand(Long.toString(System.currentTimeMillis())), Dialect.SYNAPSE_1_66);
-            link.send(ReplicateCommand.INSTANCE, Dialect.SYNAPSE_1_66);
             // our PINGs keep the server from timing us out; its PINGs (every 5 s) keep this read alive
             timer.scheduleAtFixedRate(() -> ping(link), PING_EVERY.toMillis(), PING_EVERY.toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -138,6 +136,7 @@ public final class TapCommand implements Callable<Integer> {
                         err.println("myelin tap: expected SERVER " + serverName + ", got " + command);
                         return 1;
                     }
+                    handshake(link);
                 }
                 if (json) {
                     out.println(Json.write(describe(command)));
@@ -164,6 +163,20 @@ public final class TapCommand implements Callable<Integer> {
         } catch (ProtocolException e) {
             // a row that is not JSON: still show the command, with the reason
             return Json.mapper().createObjectNode().put("command", command.name()).put("error", e.getMessage());
+        }
+    }
+
+    /**
+     * Introduces the tap once the server said who it is. A failed write is not fatal here: the read
+     * loop still shows whatever the server sent before it hung up.
+     */
+    private void handshake(RawLink link) {
+        try {
+            link.send(new NameCommand(name), Dialect.SYNAPSE_1_66);
+            link.send(new PingCommand(Long.toString(System.currentTimeMillis())), Dialect.SYNAPSE_1_66);
+            link.send(ReplicateCommand.INSTANCE, Dialect.SYNAPSE_1_66);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("myelin tap: cannot send the handshake: " + e.getMessage());
         }
     }
 

@@ -1,0 +1,104 @@
+package org.myelin.server.tap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.myelin.protocol.Json;
+import org.myelin.protocol.RawJson;
+import org.myelin.server.Main;
+import org.myelin.server.cli.HostPort;
+import org.myelin.server.worker.WorkerProcess;
+import org.myelin.store.sqlite.SqliteStreamStore;
+import org.myelin.tcp.TcpSettings;
+import picocli.CommandLine;
+
+/** {@code myelin tap} and {@code myelin worker} against the lines a real Synapse 1.66 main sent. */
+class ReplayTest {
+    @TempDir
+    Path tmp;
+
+    /** The server lines ({@code <}) of the session capture. */
+    static List<String> serverLines() throws Exception {
+        Path capture = null;
+        for (Path p = Path.of("").toAbsolutePath(); p != null && capture == null; p = p.getParent()) {
+            Path candidate = p.resolveSibling("shared").resolve("vectors/synapse-1.66/tcp-session-sqlite.txt");
+            if (Files.exists(candidate)) {
+                capture = candidate;
+            }
+        }
+        assertThat(capture).as("../shared/vectors/synapse-1.66/tcp-session-sqlite.txt").isNotNull();
+        return Files.readAllLines(capture, StandardCharsets.UTF_8).stream()
+                .filter(l -> l.matches("^\\s*[0-9.]+ < .*"))
+                .map(l -> l.replaceFirst("^\\s*[0-9.]+ < ", ""))
+                .toList();
+    }
+
+    @Test
+    void tapShowsEveryCommandAsJson() throws Exception {
+        List<String> lines = serverLines();
+        try (ScriptedServer server = new ScriptedServer(lines, true)) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cl = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+            int status = cl.execute("tap", "--connect", "127.0.0.1:" + server.port(), "--server-name", "peer.test",
+                    "--json", "--once");
+            cl.getOut().flush();
+            assertThat(status).as(err.toString()).isZero();
+            List<JsonNode> shown = out.toString().lines().map(Json::parse).toList();
+            assertThat(shown).hasSize(lines.size());
+            for (int i = 0; i < lines.size(); i++) {
+                assertThat(shown.get(i).get("command").asText()).isEqualTo(lines.get(i).split(" ")[0]);
+            }
+            JsonNode receipt = shown.stream().filter(j -> j.path("stream").asText().equals("receipts")
+                    && j.get("command").asText().equals("RDATA")).findFirst().orElseThrow();
+            assertThat(receipt.get("row").get(4).get("ts").asLong()).isEqualTo(1795714339686L);
+        }
+    }
+
+    @Test
+    void tapRefusesTheWrongServer() throws Exception {
+        try (ScriptedServer server = new ScriptedServer(List.of("SERVER peer.test"), true)) {
+            StringWriter err = new StringWriter();
+            CommandLine cl = Main.commandLine().setOut(new PrintWriter(new StringWriter()))
+                    .setErr(new PrintWriter(err));
+            int status = cl.execute("tap", "--connect", "127.0.0.1:" + server.port(), "--server-name", "other",
+                    "--once");
+            cl.getErr().flush();
+            assertThat(status).isEqualTo(1);
+            assertThat(err.toString()).contains("expected SERVER other");
+        }
+    }
+
+    @Test
+    void workerPrintsEveryRowOfTheSession() throws Exception {
+        List<String> lines = serverLines();
+        long rdata = lines.stream().filter(l -> l.startsWith("RDATA ")).count();
+        SqliteStreamStore.open(tmp).close(); // an empty store to catch up from (nothing is missing)
+        List<String> printed = new CopyOnWriteArrayList<>();
+        try (ScriptedServer server = new ScriptedServer(lines, false);
+                WorkerProcess worker = WorkerProcess.start(new WorkerProcess.WorkerConfig("replayer",
+                        new HostPort("127.0.0.1", server.port()), "peer.test", tmp, OptionalLong.empty(), List.of(),
+                        TcpSettings.defaults()), (stream, instance, token, rows) -> {
+                            for (RawJson row : rows) {
+                                printed.add(stream + " " + token + " " + row.text());
+                            }
+                        })) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> printed.size() == rdata);
+            assertThat(printed).filteredOn(p -> p.startsWith("events ")).hasSize(23);
+            assertThat(printed).contains("typing 2 [\"!STrHprBKImcOfTCTTP:peer.test\",[]]");
+            assertThat(worker.engine().receivedTokens().get("events").get("master")).isEqualTo(14);
+        }
+    }
+}
