@@ -11,7 +11,7 @@ import org.myelin.core.ReplicationEngine;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.protocol.Json;
 import org.myelin.server.cli.HostPort;
-import org.myelin.server.link.EngineLinks;
+import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamPosition;
 import org.myelin.store.StreamStore;
 import org.myelin.store.sqlite.SqliteStreamStore;

@@ -11,7 +11,7 @@ import org.myelin.core.inbound.InboundStreams;
 import org.myelin.core.inbound.ReplicationDataHandler;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.server.cli.HostPort;
-import org.myelin.server.link.EngineLinks;
+import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamPosition;
 import org.myelin.store.StreamStore;
 import org.myelin.store.sqlite.SqliteStreamStore;

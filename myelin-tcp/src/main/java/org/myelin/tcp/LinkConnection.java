@@ -1,8 +1,7 @@
-package org.myelin.server.link;
+package org.myelin.tcp;
 
 import org.myelin.core.link.ReplicationConnection;
 import org.myelin.protocol.Command;
-import org.myelin.tcp.Link;
 
 /** A TCP link as the engine sees it. */
 record LinkConnection(Link link) implements ReplicationConnection {

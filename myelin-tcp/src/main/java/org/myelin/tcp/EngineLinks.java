@@ -1,4 +1,4 @@
-package org.myelin.server.link;
+package org.myelin.tcp;
 
 import java.util.Map;
 import java.util.Set;
@@ -6,14 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.link.ReplicationConnection;
 import org.myelin.protocol.Command;
-import org.myelin.tcp.Link;
-import org.myelin.tcp.LinkListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects TCP links to the engine: every link event becomes an engine call. Runs on the Netty
- * event loops and never blocks (the engine queues or hands off everything slow).
+ * Connects TCP links to a {@link ReplicationEngine}: every link event becomes an engine call. Give
+ * it to a {@link TcpServer} (a writer) or a {@link TcpClient} (a worker). Runs on the Netty event
+ * loops and never blocks (the engine queues or hands off everything slow).
  */
 public final class EngineLinks implements LinkListener {
     private static final Logger log = LoggerFactory.getLogger(EngineLinks.class);
