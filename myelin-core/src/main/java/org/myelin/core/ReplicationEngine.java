@@ -50,7 +50,8 @@ public final class ReplicationEngine implements AutoCloseable {
         this.streamer = b.outbound.isEmpty() ? null
                 : new ReplicationStreamer(b.instanceName, b.outbound, b.fetchLimit, b.maxLineBytes, b.retryDelay);
         this.receiver = b.inbound == null ? null
-                : new ReplicationReceiver(b.instanceName, b.inbound, b.handler, tasks, b.initialToken, b.fetchLimit);
+                : new ReplicationReceiver(b.instanceName, b.inbound, b.handler, tasks, b.initialToken, b.fetchLimit,
+                        b.maxQueuedPerLink);
         this.listener = b.listener;
     }
 
@@ -183,6 +184,7 @@ public final class ReplicationEngine implements AutoCloseable {
         private OptionalLong initialToken = OptionalLong.empty();
         private CommandListener listener;
         private int fetchLimit = 100;
+        private int maxQueuedPerLink = 10_000;
         private int maxLineBytes = Framing.DEFAULT_MAX_LINE_BYTES;
         private Duration retryDelay = Duration.ofSeconds(1);
         private Duration shutdownWait = Duration.ofSeconds(10);
@@ -225,6 +227,18 @@ public final class ReplicationEngine implements AutoCloseable {
                 throw new IllegalArgumentException("fetch limit must be positive");
             }
             this.fetchLimit = rows;
+            return this;
+        }
+
+        /**
+         * Commands received on one link and not yet handled before reading from it pauses (default
+         * 10,000); bounds a worker's memory when its handler is slower than the writer.
+         */
+        public Builder maxQueuedPerLink(int commands) {
+            if (commands < 2) {
+                throw new IllegalArgumentException("max queued per link must be at least 2");
+            }
+            this.maxQueuedPerLink = commands;
             return this;
         }
 

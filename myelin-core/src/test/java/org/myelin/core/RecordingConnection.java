@@ -11,6 +11,7 @@ public class RecordingConnection implements ReplicationConnection {
     public final List<String> sent = new CopyOnWriteArrayList<>();
     public final List<String> closedWith = new CopyOnWriteArrayList<>();
     public volatile int established;
+    public final List<Boolean> reading = new CopyOnWriteArrayList<>();
     private final String name;
 
     public RecordingConnection(String name) {
@@ -35,5 +36,10 @@ public class RecordingConnection implements ReplicationConnection {
     @Override
     public void markEstablished() {
         established++;
+    }
+
+    @Override
+    public void setReading(boolean on) {
+        reading.add(on);
     }
 }

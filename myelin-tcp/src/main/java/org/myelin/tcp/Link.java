@@ -88,4 +88,11 @@ public interface Link {
 
     /** Whether the link is in catch-up mode (socket congested, RDATA being discarded). */
     boolean inCatchUpMode();
+
+    /**
+     * Stops or resumes reading from the socket: the engine's backpressure when its queues for this
+     * link are full. The peer then sees a congested link (on a Myelin server: catch-up mode). Sending
+     * and keepalive PINGs go on. May be called from any thread.
+     */
+    void setReading(boolean reading);
 }

@@ -29,4 +29,9 @@ record LinkConnection(Link link) implements ReplicationConnection {
     public void markEstablished() {
         link.markEstablished();
     }
+
+    @Override
+    public void setReading(boolean reading) {
+        link.setReading(reading);
+    }
 }

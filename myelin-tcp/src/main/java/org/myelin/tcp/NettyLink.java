@@ -155,6 +155,16 @@ final class NettyLink implements Link {
     }
 
     @Override
+    public void setReading(boolean reading) {
+        onLoop(() -> {
+            if (channel.config().isAutoRead() != reading) {
+                log.debug("{}: {} reading", this, reading ? "resuming" : "pausing");
+                channel.config().setAutoRead(reading);
+            }
+        });
+    }
+
+    @Override
     public boolean inCatchUpMode() {
         return catchUpVisible;
     }

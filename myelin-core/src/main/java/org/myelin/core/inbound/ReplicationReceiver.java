@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.myelin.core.link.ReplicationConnection;
 import org.myelin.core.stream.TokenGroup;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *       any later RDATA. {@code cur > new} means the writer's stream was reset: resync to {@code new}.
  *   <li>A failed catch-up or handler closes the link (the token stays put), so the rows are fetched
  *       again after reconnecting; the client's backoff is reset only once every stream caught up.
+ *   <li>Memory is bounded: when a link has {@code maxQueued} commands waiting, reading from it stops
+ *       until half have been handled, and the writer sees a congested link.
  * </ul>
  */
 public final class ReplicationReceiver {
@@ -47,6 +50,7 @@ public final class ReplicationReceiver {
     private final BackgroundTasks tasks;
     private final OptionalLong initialToken;
     private final int fetchLimit;
+    private final int maxQueued;
     private final Map<String, StreamQueue> queues = new ConcurrentHashMap<>();
     private final Map<ReplicationConnection, LinkState> links = new ConcurrentHashMap<>();
     /** Current token per stream, then per writer instance; each stream's entry is touched only by its queue. */
@@ -54,6 +58,7 @@ public final class ReplicationReceiver {
     private final LongAdder rowsDelivered = new LongAdder();
     private final LongAdder rdataDropped = new LongAdder();
     private final LongAdder catchUps = new LongAdder();
+    private final LongAdder pauses = new LongAdder();
 
     /**
      * @param instanceName this process's name; RDATA and POSITION from it are echoes, ignored
@@ -63,15 +68,17 @@ public final class ReplicationReceiver {
      * @param initialToken where a stream starts when this process has no token for it yet; empty to
      *     start at the position first announced (like a Synapse worker) without fetching
      * @param fetchLimit rows per update-function call
+     * @param maxQueued commands waiting per link before reading from it pauses
      */
     public ReplicationReceiver(String instanceName, InboundStreams streams, ReplicationDataHandler handler,
-            BackgroundTasks tasks, OptionalLong initialToken, int fetchLimit) {
+            BackgroundTasks tasks, OptionalLong initialToken, int fetchLimit, int maxQueued) {
         this.instanceName = instanceName;
         this.streams = streams;
         this.handler = handler;
         this.tasks = tasks;
         this.initialToken = initialToken;
         this.fetchLimit = fetchLimit;
+        this.maxQueued = maxQueued;
     }
 
     /** A link opened; its streams start "not caught up". */
@@ -110,6 +117,11 @@ public final class ReplicationReceiver {
         if (command instanceof PositionCommand) {
             link.announced.add(stream);
         }
+        if (link.queued.incrementAndGet() >= maxQueued && link.paused.compareAndSet(false, true)) {
+            log.debug("link {} has {} commands waiting; pausing reads", connection.describe(), maxQueued);
+            pauses.increment();
+            connection.setReading(false);
+        }
         queues.computeIfAbsent(stream, StreamQueue::new).add(link, command);
     }
 
@@ -128,6 +140,11 @@ public final class ReplicationReceiver {
     /** RDATA dropped (before the stream's POSITION, or already seen). */
     public long rdataDropped() {
         return rdataDropped.sum();
+    }
+
+    /** Times reading from a link was paused because its queue was full. */
+    public long pauses() {
+        return pauses.sum();
     }
 
     /** POSITIONs that needed rows fetched out of band. */
@@ -171,6 +188,7 @@ public final class ReplicationReceiver {
                     if (!item.link.closed && !item.link.failed.contains(stream)) {
                         handle(item);
                     }
+                    item.link.handled();
                 }
             } finally {
                 draining.set(false);
@@ -282,10 +300,20 @@ public final class ReplicationReceiver {
         final Set<String> failed = ConcurrentHashMap.newKeySet();
         final Map<String, List<RawJson>> batches = new ConcurrentHashMap<>();
         final AtomicBoolean established = new AtomicBoolean();
+        final AtomicInteger queued = new AtomicInteger();
+        final AtomicBoolean paused = new AtomicBoolean();
         volatile boolean closed;
 
         LinkState(ReplicationConnection connection) {
             this.connection = connection;
+        }
+
+        /** One queued command was dealt with; resume reading once half the queue is gone. */
+        void handled() {
+            if (queued.decrementAndGet() <= maxQueued / 2 && paused.compareAndSet(true, false) && !closed) {
+                log.debug("link {} queue drained; resuming reads", connection.describe());
+                connection.setReading(true);
+            }
         }
 
         void checkEstablished() {

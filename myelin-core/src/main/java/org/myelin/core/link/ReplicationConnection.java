@@ -29,4 +29,11 @@ public interface ReplicationConnection {
      * reconnect backoff may start again from the beginning. Server links ignore it.
      */
     default void markEstablished() {}
+
+    /**
+     * Stops or resumes reading commands from this link: backpressure when the engine's queues for
+     * it are full, so that a slow handler bounds memory instead of buffering without end. The peer
+     * sees a congested link (a Myelin server puts it in catch-up mode).
+     */
+    default void setReading(boolean reading) {}
 }

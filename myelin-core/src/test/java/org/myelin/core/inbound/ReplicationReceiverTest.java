@@ -34,7 +34,7 @@ class ReplicationReceiverTest {
 
     private ReplicationReceiver receiver(OptionalLong from) {
         ReplicationReceiver r = new ReplicationReceiver("worker1",
-                InboundStreams.of(Map.of("events", events)), handler, tasks, from, 2);
+                InboundStreams.of(Map.of("events", events)), handler, tasks, from, 2, 10_000);
         r.connected(link);
         return r;
     }
@@ -104,6 +104,27 @@ class ReplicationReceiverTest {
                 "RDATA events worker1 1 [1]", "RDATA typing master 1 [1]", "RDATA events master 1 [1]");
         await().untilAsserted(() -> assertThat(delivered).containsExactly("events master 1 [[1]]"));
         assertThat(r.tokens()).containsOnlyKeys("events");
+    }
+
+    @Test
+    void aSlowHandlerPausesReadingInsteadOfBufferingWithoutEnd() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        List<Long> tokens = new CopyOnWriteArrayList<>();
+        ReplicationReceiver r = new ReplicationReceiver("worker1", InboundStreams.of(Map.of("events", events)),
+                (stream, instance, token, rows) -> {
+                    gate.await();
+                    tokens.add(token);
+                }, tasks, OptionalLong.empty(), 2, 10);
+        r.connected(link);
+        feed(r, link, "POSITION events master 0 0");
+        for (int i = 1; i <= 30; i++) {
+            feed(r, link, "RDATA events master " + i + " [" + i + "]");
+        }
+        assertThat(link.reading).containsExactly(false);
+        assertThat(r.pauses()).isEqualTo(1);
+        gate.countDown();
+        await().untilAsserted(() -> assertThat(tokens).hasSize(30));
+        assertThat(link.reading).containsExactly(false, true);
     }
 
     @Test
