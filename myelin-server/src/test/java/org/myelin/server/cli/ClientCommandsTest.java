@@ -4,26 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.myelin.server.Main;
+import org.myelin.server.CliRun;
 import org.myelin.server.main.MainProcess;
 import org.myelin.tcp.TcpSettings;
-import picocli.CommandLine;
 
 /** {@code write}, {@code send} and {@code worker}'s refusals, run as the program runs them, against a real main. */
 class ClientCommandsTest {
     @TempDir
     Path data;
     private MainProcess main;
-
-    record Run(int status, String out, String err) {}
 
     @BeforeEach
     void start() throws Exception {
@@ -36,26 +31,16 @@ class ClientCommandsTest {
         main.close();
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        cl.getOut().flush();
-        cl.getErr().flush();
-        return new Run(status, out.toString(), err.toString());
-    }
-
     private String api() {
         return "http://127.0.0.1:" + main.httpPort();
     }
 
     @Test
     void writeAppendsRowsEachWithItsOwnTokenOrSharingOne() {
-        Run each = run("write", "--to", api(), "events", "[1]", "[2]");
+        CliRun each = CliRun.of("write", "--to", api(), "events", "[1]", "[2]");
         assertThat(each.status()).as(each.err()).isZero();
         assertThat(each.out()).contains("\"tokens\":[1,2]");
-        Run shared = run("write", "--to", api(), "--same-token", "events", "[3]", "[4]");
+        CliRun shared = CliRun.of("write", "--to", api(), "--same-token", "events", "[3]", "[4]");
         assertThat(shared.out()).contains("\"tokens\":[3,3]");
     }
 
@@ -64,7 +49,7 @@ class ClientCommandsTest {
         InputStream stdin = System.in;
         try {
             System.setIn(new ByteArrayInputStream("[1]\n\n[2]\n[3]\n".getBytes(StandardCharsets.UTF_8)));
-            Run run = run("write", "--to", api(), "--batch", "2", "typing", "-");
+            CliRun run = CliRun.of("write", "--to", api(), "--batch", "2", "typing", "-");
             assertThat(run.status()).as(run.err()).isZero();
             assertThat(run.out().lines()).containsExactly("{\"stream\":\"typing\",\"tokens\":[1,2]}",
                     "{\"stream\":\"typing\",\"tokens\":[3]}");
@@ -75,12 +60,12 @@ class ClientCommandsTest {
 
     @Test
     void writeExplainsBadRowsAndAnUnreachableServer() {
-        Run bad = run("write", "--to", api(), "events", "[1,");
+        CliRun bad = CliRun.of("write", "--to", api(), "events", "[1,");
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("argument 2 is not a JSON row");
-        Run badStream = run("write", "--to", api(), "no/such", "[1]");
+        CliRun badStream = CliRun.of("write", "--to", api(), "no/such", "[1]");
         assertThat(badStream.status()).isEqualTo(1);
-        Run down = run("write", "--to", "http://127.0.0.1:1", "events", "[1]");
+        CliRun down = CliRun.of("write", "--to", "http://127.0.0.1:1", "events", "[1]");
         assertThat(down.status()).isEqualTo(1);
         assertThat(down.err()).contains("is 'myelin main' running?");
     }
@@ -88,23 +73,23 @@ class ClientCommandsTest {
     @Test
     void sendPrintsWhatTheServerAnswers() {
         main.append("events", java.util.List.of(org.myelin.protocol.RawJson.of("[1]")), false);
-        Run run = run("send", "--connect", "127.0.0.1:" + main.tcpPort(), "--server-name", "cli.test",
+        CliRun run = CliRun.of("send", "--connect", "127.0.0.1:" + main.tcpPort(), "--server-name", "cli.test",
                 "--wait", "0.5", "NAME probe", "REPLICATE");
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("SERVER cli.test\nPING ").contains("POSITION events master 1 1\n");
-        Run bad = run("send", "--connect", "127.0.0.1:" + main.tcpPort(), "--server-name", "cli.test",
+        CliRun bad = CliRun.of("send", "--connect", "127.0.0.1:" + main.tcpPort(), "--server-name", "cli.test",
                 "--wait", "0.5", "RDATA events master 1 [1]");
         assertThat(bad.out()).contains("ERROR invalid command: RDATA");
-        Run wrong = run("send", "--connect", "127.0.0.1:" + main.tcpPort(), "--server-name", "other", "PING 1");
+        CliRun wrong = CliRun.of("send", "--connect", "127.0.0.1:" + main.tcpPort(), "--server-name", "other", "PING 1");
         assertThat(wrong.status()).isEqualTo(1);
     }
 
     @Test
     void aWorkerWithNoWayToCatchUpRefusesToStartAndSaysWhatToGive() {
-        Run none = run("worker", "--name", "w1");
+        CliRun none = CliRun.of("worker", "--name", "w1");
         assertThat(none.status()).isEqualTo(2);
         assertThat(none.err()).contains("give --data DIR");
-        Run empty = run("worker", "--name", "w1", "--data", data.resolve("nothing-here").toString());
+        CliRun empty = CliRun.of("worker", "--name", "w1", "--data", data.resolve("nothing-here").toString());
         assertThat(empty.status()).isEqualTo(2);
         assertThat(empty.err()).contains("nothing-here");
     }
@@ -112,7 +97,7 @@ class ClientCommandsTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"main", "worker", "write", "tap", "send", "decode"}) {
-            Run help = run(command, "--help");
+            CliRun help = CliRun.of(command, "--help");
             assertThat(help.status()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: myelin " + command);
         }

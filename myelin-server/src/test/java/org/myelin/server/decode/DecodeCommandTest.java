@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,44 +11,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.protocol.Json;
-import org.myelin.server.Main;
-import picocli.CommandLine;
+import org.myelin.server.CliRun;
 
 /** {@code myelin decode} as an operator runs it, on the reference captures and on bad input. */
 class DecodeCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int status, String out, String err) {
-        List<String> lines() {
-            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
-        }
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        cl.getOut().flush();
-        cl.getErr().flush();
-        return new Run(status, out.toString(), err.toString());
-    }
-
-    static Path vectors() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("vectors/synapse-1.66");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("cannot find ../shared/vectors/synapse-1.66");
-    }
-
     @Test
     void roundtripOfTheSessionCaptureReproducesEveryCommandLine() throws IOException {
-        Path capture = vectors().resolve("tcp-session-sqlite.txt");
-        Run run = run("decode", "--capture", "--roundtrip", "--dialect", "1.66", capture.toString());
+        Path capture = CliRun.vectors().resolve("tcp-session-sqlite.txt");
+        CliRun run = CliRun.of("decode", "--capture", "--roundtrip", "--dialect", "1.66", capture.toString());
         assertThat(run.status()).isZero();
         assertThat(run.err()).isEmpty();
         List<String> expected = Files.readAllLines(capture, StandardCharsets.UTF_8).stream()
@@ -62,7 +33,7 @@ class DecodeCommandTest {
 
     @Test
     void jsonDescriptionNamesTheCommandAndItsFields() {
-        Run run = run("decode", "--capture", vectors().resolve("tcp-session-sqlite.txt").toString());
+        CliRun run = CliRun.of("decode", "--capture", CliRun.vectors().resolve("tcp-session-sqlite.txt").toString());
         assertThat(run.status()).isZero();
         JsonNode batch = run.lines().stream().map(Json::parse)
                 .filter(j -> j.path("token").asText().equals("batch")).findFirst().orElseThrow();
@@ -80,11 +51,11 @@ class DecodeCommandTest {
     void everyCaptureDecodesWithoutError() {
         for (String name : List.of("client-commands.txt", "ping-timeout.txt", "redis-channel-sqlite.txt",
                 "user-sync-then-clear.txt", "user-sync-disconnect-without-clear.txt")) {
-            Run run = run("decode", "--capture", vectors().resolve(name).toString());
+            CliRun run = CliRun.of("decode", "--capture", CliRun.vectors().resolve(name).toString());
             assertThat(run.status()).as(name).isZero();
             assertThat(run.lines()).as(name).isNotEmpty();
         }
-        Run plain = run("decode", vectors().resolve("tcp-handshake-server-lines.txt").toString());
+        CliRun plain = CliRun.of("decode", CliRun.vectors().resolve("tcp-handshake-server-lines.txt").toString());
         assertThat(plain.status()).isZero();
         assertThat(plain.lines()).hasSize(17);
     }
@@ -94,7 +65,7 @@ class DecodeCommandTest {
         Path input = tmp.resolve("lines.txt");
         Files.write(input, ("PING 1\n\nFOO bar\nPOSITION events\nRDATA s m 1 [1, 2]\n"
                 + "PING " + "a".repeat(300) + "\nPING \u00e9\n").getBytes(StandardCharsets.UTF_8));
-        Run run = run("decode", "--roundtrip", "--max-line-bytes", "256", input.toString());
+        CliRun run = CliRun.of("decode", "--roundtrip", "--max-line-bytes", "256", input.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.lines()).containsExactly("PING 1", "RDATA s m 1 [1,2]", "PING \u00e9");
         assertThat(run.err()).contains("line 3: unknown command 'FOO'")
@@ -106,24 +77,24 @@ class DecodeCommandTest {
     void invalidUtf8IsAnError() throws IOException {
         Path input = tmp.resolve("bad.bin");
         Files.write(input, new byte[] {'P', 'I', 'N', 'G', ' ', (byte) 0xff, '\n'});
-        Run run = run("decode", input.toString());
+        CliRun run = CliRun.of("decode", input.toString());
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).contains("line 1: invalid UTF-8");
     }
 
     @Test
     void aMissingFileIsAUsageError() {
-        Run run = run("decode", tmp.resolve("nope.txt").toString());
+        CliRun run = CliRun.of("decode", tmp.resolve("nope.txt").toString());
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("no such file");
     }
 
     @Test
     void helpListsTheCommands() {
-        Run run = run("--help");
+        CliRun run = CliRun.of("--help");
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains("decode");
-        Run none = run();
+        CliRun none = CliRun.of();
         assertThat(none.status()).isEqualTo(2);
         assertThat(none.err()).contains("Missing a command").contains("decode");
     }

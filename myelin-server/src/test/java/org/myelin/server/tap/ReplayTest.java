@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.protocol.Json;
 import org.myelin.protocol.RawJson;
-import org.myelin.server.Main;
+import org.myelin.server.CliRun;
 import org.myelin.server.cli.HostPort;
 import org.myelin.server.worker.WorkerProcess;
 import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.tcp.TcpSettings;
-import picocli.CommandLine;
 
 /** {@code myelin tap} and {@code myelin worker} against the lines a real Synapse 1.66 main sent. */
 class ReplayTest {
@@ -31,14 +28,7 @@ class ReplayTest {
 
     /** The server lines ({@code <}) of the session capture. */
     static List<String> serverLines() throws Exception {
-        Path capture = null;
-        for (Path p = Path.of("").toAbsolutePath(); p != null && capture == null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("vectors/synapse-1.66/tcp-session-sqlite.txt");
-            if (Files.exists(candidate)) {
-                capture = candidate;
-            }
-        }
-        assertThat(capture).as("../shared/vectors/synapse-1.66/tcp-session-sqlite.txt").isNotNull();
+        Path capture = CliRun.vectors().resolve("tcp-session-sqlite.txt");
         return Files.readAllLines(capture, StandardCharsets.UTF_8).stream()
                 .filter(l -> l.matches("^\\s*[0-9.]+ < .*"))
                 .map(l -> l.replaceFirst("^\\s*[0-9.]+ < ", ""))
@@ -49,14 +39,10 @@ class ReplayTest {
     void tapShowsEveryCommandAsJson() throws Exception {
         List<String> lines = serverLines();
         try (ScriptedServer server = new ScriptedServer(lines, true)) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cl = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-            int status = cl.execute("tap", "--connect", "127.0.0.1:" + server.port(), "--server-name", "peer.test",
+            CliRun run = CliRun.of("tap", "--connect", "127.0.0.1:" + server.port(), "--server-name", "peer.test",
                     "--json", "--once");
-            cl.getOut().flush();
-            assertThat(status).as(err.toString()).isZero();
-            List<JsonNode> shown = out.toString().lines().map(Json::parse).toList();
+            assertThat(run.status()).as(run.err()).isZero();
+            List<JsonNode> shown = run.lines().stream().map(Json::parse).toList();
             assertThat(shown).hasSize(lines.size());
             for (int i = 0; i < lines.size(); i++) {
                 assertThat(shown.get(i).get("command").asText()).isEqualTo(lines.get(i).split(" ")[0]);
@@ -70,14 +56,10 @@ class ReplayTest {
     @Test
     void tapRefusesTheWrongServer() throws Exception {
         try (ScriptedServer server = new ScriptedServer(List.of("SERVER peer.test"), true)) {
-            StringWriter err = new StringWriter();
-            CommandLine cl = Main.commandLine().setOut(new PrintWriter(new StringWriter()))
-                    .setErr(new PrintWriter(err));
-            int status = cl.execute("tap", "--connect", "127.0.0.1:" + server.port(), "--server-name", "other",
+            CliRun run = CliRun.of("tap", "--connect", "127.0.0.1:" + server.port(), "--server-name", "other",
                     "--once");
-            cl.getErr().flush();
-            assertThat(status).isEqualTo(1);
-            assertThat(err.toString()).contains("expected SERVER other");
+            assertThat(run.status()).isEqualTo(1);
+            assertThat(run.err()).contains("expected SERVER other");
         }
     }
 
