@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
@@ -173,11 +172,13 @@ public final class ReplicationStreamer implements AutoCloseable {
         }
     }
 
+    /** Waits the retry delay in full (pokes do not cut it short), then runs the loop again. */
     private void retryLater() {
         lock.lock();
         try {
-            if (!pending) {
-                poked.await(retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+            long remaining = retryDelay.toNanos();
+            while (remaining > 0 && !closed) {
+                remaining = poked.awaitNanos(remaining);
             }
             pending = true;
         } catch (InterruptedException e) {
@@ -209,6 +210,11 @@ public final class ReplicationStreamer implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("cannot read new rows of stream {} after token {}; retrying in {}", name, s.lastSent,
                         retryDelay, e);
+                return false;
+            }
+            if (batch.limited() && batch.uptoToken() <= s.lastSent) {
+                log.error("update function of stream {} answered 'limited' without progress after token {}; "
+                        + "retrying in {}", name, s.lastSent, retryDelay);
                 return false;
             }
             long upto = batch.limited() ? batch.uptoToken() : current;
