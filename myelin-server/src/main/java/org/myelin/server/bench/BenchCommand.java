@@ -15,29 +15,30 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Measure end-to-end replication in one JVM: a main process on a fresh temporary data directory",
-            "and N workers connected to it over loopback TCP (ports chosen by the system).",
+            "Measure end-to-end replication in one JVM: a main process on a fresh temporary data "
+                + "directory and N workers connected to it over loopback TCP (ports chosen by the system).",
             "",
-            "Once every worker's link is established, one writer thread appends the rows through the main",
-            "process (each row its own token, --batch rows per append call, each append one SQLite",
-            "transaction with a durable commit). Every row carries the System.nanoTime() of its append",
-            "call, so each worker measures write-to-delivery latency. The run waits (at most --timeout",
-            "seconds after the last write) until every worker has received every row, and fails unless each",
-            "worker got every row exactly once, in order.",
+            "Once every worker's link is established, one writer thread appends the rows through the "
+                + "main process (each row its own token, --batch rows per append call, each append one SQLite "
+                + "transaction with a durable commit). Every row carries the System.nanoTime() of its append "
+                + "call, so each worker measures write-to-delivery latency. The run waits (at most --timeout "
+                + "seconds after the last write) until every worker has received every row, and fails unless "
+                + "each worker got every row exactly once, in order.",
             "",
-            "Reported per mode, as the median of --runs runs: rows written/s; rows delivered/s summed over",
-            "workers (rows x workers / time from the first write to the last delivery); p50, p99, p99.9 and",
-            "max write-to-delivery latency; JVM heap in use at the end of the run; and 'fetches', the",
-            "out-of-band reads of the store that returned rows (catch-ups for replication, polls for the",
-            "baseline).",
+            "Reported per mode, as the median of --runs runs: rows written/s; rows delivered/s summed "
+                + "over workers (rows x workers / time from the first write to the last delivery); p50, p99, "
+                + "p99.9 and max write-to-delivery latency; JVM heap in use at the end of the run; and "
+                + "'fetches', the out-of-band reads of the store that returned rows (catch-ups for "
+                + "replication, polls for the baseline).",
             "",
-            "Baseline ('polling'): the same main process and writer, but instead of workers receiving RDATA,",
-            "N readers open the SQLite file read-only and poll it every 10 ms for rows after the last one they",
-            "saw, with the same checks and latency measurement. Disable it with --no-baseline.",
+            "Baseline ('polling'): the same main process and writer, but instead of workers receiving "
+                + "RDATA, N readers open the SQLite file read-only and poll it every 10 ms for rows after the "
+                + "last one they saw, with the same checks and latency measurement. Disable it with "
+                + "--no-baseline.",
             "",
-            "Exit status: 0 when every run passed, 1 when a run failed (lost, duplicated, reordered or late",
-            "rows; a link that never came up), 2 for bad options. Logs go to stderr; MYELIN_LOG_LEVEL=WARN",
-            "quiets them.",
+            "Exit status: 0 when every run passed, 1 when a run failed (lost, duplicated, reordered or "
+                + "late rows; a link that never came up), 2 for bad options. Logs go to stderr; "
+                + "MYELIN_LOG_LEVEL=WARN quiets them.",
             ""
         })
 public final class BenchCommand implements Callable<Integer> {
@@ -143,6 +144,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
         } catch (BenchFailure e) {
             err.println("myelin bench: FAILED: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            // the main process or a worker could not start (store, ports): say so without a stack trace
+            err.println("myelin bench: FAILED: " + e);
             return 1;
         }
         BenchReport report = new BenchReport(options, replication, baseline);
