@@ -3,6 +3,7 @@ package org.myelin.server;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import org.myelin.server.bench.BenchCommand;
 import org.myelin.server.decode.DecodeCommand;
 import org.myelin.server.main.MainCommand;
 import org.myelin.server.send.SendCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             TapCommand.class,
             SendCommand.class,
             DecodeCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

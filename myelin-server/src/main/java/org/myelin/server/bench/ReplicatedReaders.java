@@ -1,0 +1,79 @@
+package org.myelin.server.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.myelin.server.cli.HostPort;
+import org.myelin.server.main.MainProcess;
+import org.myelin.server.worker.WorkerProcess;
+import org.myelin.tcp.TcpSettings;
+
+/** Workers that receive the rows by replication (RDATA over loopback TCP), as Synapse's workers do. */
+final class ReplicatedReaders implements Readers {
+    private final List<WorkerProcess> workers = new ArrayList<>();
+    private final List<DeliveryRecorder> recorders = new ArrayList<>();
+    private final List<EstablishedProbe> probes = new ArrayList<>();
+
+    ReplicatedReaders(MainProcess main, String serverName, BenchOptions options, CountDownLatch allReceived) {
+        try {
+            for (int i = 1; i <= options.workers(); i++) {
+                String name = "bench-worker-" + i;
+                DeliveryRecorder recorder = new DeliveryRecorder(name, options.stream(), options.rows(), allReceived);
+                WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name,
+                        new HostPort("127.0.0.1", main.tcpPort()), serverName, main.data(), OptionalLong.of(0),
+                        List.of(options.stream()), TcpSettings.defaults());
+                EstablishedProbe[] probe = new EstablishedProbe[1];
+                workers.add(WorkerProcess.start(config, recorder, listener -> probe[0] = new EstablishedProbe(listener)));
+                probes.add(probe[0]);
+                recorders.add(recorder);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<DeliveryRecorder> recorders() {
+        return recorders;
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+        CompletableFuture<?> all = CompletableFuture.allOf(
+                probes.stream().map(EstablishedProbe::established).toArray(CompletableFuture[]::new));
+        try {
+            all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            List<String> waiting = new ArrayList<>();
+            for (int i = 0; i < probes.size(); i++) {
+                if (!probes.get(i).established().isDone()) {
+                    waiting.add(recorders.get(i).name());
+                }
+            }
+            throw new BenchFailure("no established replication link within " + timeout.toSeconds() + " s for "
+                    + waiting + " (see the log on stderr)");
+        } catch (ExecutionException e) {
+            throw new BenchFailure("a worker failed to start: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchFailure("interrupted while waiting for the workers' links");
+        }
+    }
+
+    @Override
+    public long storeFetches() {
+        return workers.stream().mapToLong(w -> w.engine().receiver().catchUps()).sum();
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(WorkerProcess::close);
+    }
+}
