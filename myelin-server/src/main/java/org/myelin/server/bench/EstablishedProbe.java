@@ -122,6 +122,11 @@ final class EstablishedProbe implements LinkListener {
         }
 
         @Override
+        public void setReading(boolean reading) {
+            link.setReading(reading);
+        }
+
+        @Override
         public String toString() {
             return link.toString();
         }
