@@ -15,8 +15,10 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Measure end-to-end replication in one JVM: a main process on a fresh temporary data "
-                + "directory and N workers connected to it over loopback TCP (ports chosen by the system).",
+            "Measure end-to-end replication throughput and latency against a polling baseline.",
+            "",
+            "Runs in one JVM: a main process on a fresh temporary data directory and N workers connected "
+                + "to it over loopback TCP (ports chosen by the system).",
             "",
             "Once every worker's link is established, one writer thread appends the rows through the "
                 + "main process (each row its own token, --batch rows per append call, each append one SQLite "

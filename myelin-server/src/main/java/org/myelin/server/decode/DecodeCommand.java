@@ -30,10 +30,10 @@ import picocli.CommandLine;
         description = {
             "Parse replication command lines; print each described as JSON or re-encoded.",
             "",
-            "Prints one JSON object per command (its wire name as 'command', then its fields), or with",
-            "--roundtrip the line re-encoded as Myelin sends it. Blank lines are skipped, as on the wire.",
-            "A line that does not parse is reported on stderr as 'line N: reason' and decoding goes on;",
-            "the exit status is then 1.",
+            "Prints one JSON object per command (its wire name as 'command', then its fields), or "
+                + "with --roundtrip the line re-encoded as Myelin sends it. Blank lines are skipped, as on "
+                + "the wire. A line that does not parse is reported on stderr as 'line N: reason' and "
+                + "decoding goes on; the exit status is then 1.",
             "",
             "Examples:",
             "  myelin decode --capture ../shared/vectors/synapse-1.66/tcp-session-sqlite.txt",

@@ -14,9 +14,9 @@ import picocli.CommandLine;
         description = {
             "Run the writer: an SQLite store, TCP replication for workers, and an HTTP write API.",
             "",
-            "Rows are appended with POST /_myelin/v1/streams/{stream} (a JSON array of rows, each with its",
-            "own token, or {\"rows\":[...],\"same_token\":true}); GET /_myelin/v1/status shows streams,",
-            "positions and connected links. Stops cleanly on Ctrl-C / SIGTERM."
+            "Rows are appended with POST /_myelin/v1/streams/{stream} (a JSON array of rows, each "
+                + "with its own token, or {\"rows\":[...],\"same_token\":true}); GET /_myelin/v1/status "
+                + "shows streams, positions and connected links. Stops cleanly on Ctrl-C / SIGTERM."
         })
 public final class MainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--data", defaultValue = "myelin-data", paramLabel = "DIR",

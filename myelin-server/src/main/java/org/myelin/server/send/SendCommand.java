@@ -20,10 +20,12 @@ import picocli.CommandLine;
         name = "send",
         mixinStandardHelpOptions = true,
         description = {
-            "Connect as a replication client, send the given command lines exactly as written (valid or",
-            "not), and print every line the server sends back until --wait seconds pass without one or",
-            "the server closes. Checks the server's SERVER name first. A debugging tool: nothing is added,",
-            "so send REPLICATE to get positions, PING to arm the server's keepalive.",
+            "Send raw command lines as a client and print what comes back.",
+            "",
+            "Sends the given command lines exactly as written (valid or not) and prints every line "
+                + "the server sends back until --wait seconds pass without one or the server closes. Checks"
+                + " the server's SERVER name first. Nothing is added: send REPLICATE to get positions, PING"
+                + " to arm the server's keepalive.",
             "",
             "Example:  myelin send --connect 127.0.0.1:9092 --server-name localhost 'NAME probe' REPLICATE"
         },

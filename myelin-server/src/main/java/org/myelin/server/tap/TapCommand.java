@@ -27,12 +27,13 @@ import picocli.CommandLine;
         name = "tap",
         mixinStandardHelpOptions = true,
         description = {
-            "Join a replication server (Myelin or a real Synapse main) as a client and show every command",
-            "it sends: with --json one JSON object per command ({\"command\": wire name, then its fields);",
-            "without it a per-stream summary (token, RDATA and POSITION counts) every --interval seconds.",
-            "Once the server announced itself, sends NAME, PING and REPLICATE, then keeps the link alive with",
-            "PINGs. Reconnects when the",
-            "link drops, unless --once."
+            "Show every command a replication server (Myelin or Synapse) sends.",
+            "",
+            "Joins as a client and shows what the server sends: with --json one JSON object per "
+                + "command ({\"command\": wire name, then its fields); without it a per-stream summary "
+                + "(token, RDATA and POSITION counts) every --interval seconds. Once the server announced "
+                + "itself, sends NAME, PING and REPLICATE, then keeps the link alive with PINGs. Reconnects"
+                + " when the link drops, unless --once."
         })
 public final class TapCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--connect", required = true, paramLabel = "HOST:PORT",

@@ -17,12 +17,14 @@ import picocli.CommandLine;
         name = "worker",
         mixinStandardHelpOptions = true,
         description = {
-            "Follow streams like a Synapse worker and print each row once, in token order, as a JSON line",
-            "{\"stream\":..,\"instance\":..,\"token\":..,\"row\":..}, whether it came live (RDATA) or by catch-up.",
+            "Follow streams like a Synapse worker; print each row once, in order, as JSON.",
             "",
-            "Without --from a worker starts at the current position, as a Synapse worker does. Rows missed",
-            "while away are read from the main process's data directory (--data), which is required.",
-            "Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM."
+            "Each row is one line {\"stream\":..,\"instance\":..,\"token\":..,\"row\":..}, in token "
+                + "order per stream, whether it came live (RDATA) or by catch-up.",
+            "",
+            "Without --from a worker starts at the current position, as a Synapse worker does. Rows "
+                + "missed while away are read from the main process's data directory (--data), which is "
+                + "required. Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM."
         })
 public final class WorkerCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--name", required = true, paramLabel = "NAME",

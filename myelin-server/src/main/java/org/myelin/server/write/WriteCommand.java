@@ -25,12 +25,15 @@ import picocli.CommandLine;
         name = "write",
         mixinStandardHelpOptions = true,
         description = {
-            "Append rows to a stream of a running 'myelin main'. Each row is one JSON value (Synapse rows",
-            "are arrays) and gets its own token, unless --same-token. With '-' rows are read from standard",
-            "input, one JSON value per line, and sent in requests of --batch rows. Prints the answer of",
-            "each request ({\"stream\":..,\"tokens\":[..]}).",
+            "Append rows to a stream of a running 'myelin main'.",
             "",
-            "Example:  myelin write events '[\"ev\",[\"$1\",\"!room:x\",\"m.room.message\",null,null,null,null,0,0]]'"
+            "Each row is one JSON value (Synapse rows are arrays) and gets its own token, unless "
+                + "--same-token. With '-' rows are read from standard input, one JSON value per line, and "
+                + "sent in requests of --batch rows. Prints the answer of each request "
+                + "({\"stream\":..,\"tokens\":[..]}).",
+            "",
+            "Example:  myelin write events "
+                + "'[\"ev\",[\"$1\",\"!room:x\",\"m.room.message\",null,null,null,null,0,0]]'"
         })
 public final class WriteCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--to", defaultValue = "http://127.0.0.1:9093", paramLabel = "URL",
