@@ -56,6 +56,7 @@ public final class TcpClient implements AutoCloseable {
 
     // event loop only, published through volatile fields where read elsewhere
     private final Backoff backoff;
+    private final CompletableFuture<Void> firstEstablished = new CompletableFuture<>();
     private final ArrayDeque<Duration> delays = new ArrayDeque<>();
     private volatile List<Duration> delaysSnapshot = List.of();
     private volatile NettyLink link;
@@ -244,6 +245,14 @@ public final class TcpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes the first time the engine marks one of this client's links established (every
+     * stream caught up): from then on it takes live RDATA.
+     */
+    public CompletionStage<Void> established() {
+        return firstEstablished.minimalCompletionStage();
+    }
+
     /** Resets the backoff when the engine says so and reconnects when a link ends. */
     private final class Hooks implements LinkHooks {
         @Override
@@ -253,6 +262,7 @@ public final class TcpClient implements AutoCloseable {
                     if (established == link && established.isOpen()) {
                         backoff.reset();
                         nextDelay = backoff.peek();
+                        firstEstablished.complete(null);
                         log.info("{}: link established; reconnect backoff reset", established);
                     }
                 });

@@ -28,11 +28,13 @@ class ReconnectTest {
                     ms(20), ms(40), ms(80), ms(160), ms(160), ms(160));
             assertThat(clientSide.opened).hasSizeGreaterThanOrEqualTo(5);
             assertThat(clientSide.closed.get(0).reason()).contains("go away");
+            assertThat(client.established().toCompletableFuture()).isNotDone();
 
             // The engine catches up this time and says so.
             serverSide.onCommand = (link, command) -> { };
             clientSide.onOpen = Link::markEstablished;
             eventually().until(() -> client.link().isPresent() && client.nextDelay().equals(INITIAL));
+            assertThat(client.established().toCompletableFuture()).isDone();
             int before = client.reconnectDelays().size();
 
             server.links().forEach(link -> link.close("restarting"));

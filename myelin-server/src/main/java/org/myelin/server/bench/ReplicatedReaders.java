@@ -18,7 +18,6 @@ import org.myelin.tcp.TcpSettings;
 final class ReplicatedReaders implements Readers {
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final List<DeliveryRecorder> recorders = new ArrayList<>();
-    private final List<EstablishedProbe> probes = new ArrayList<>();
 
     ReplicatedReaders(MainProcess main, String serverName, BenchOptions options, CountDownLatch allReceived) {
         try {
@@ -28,9 +27,7 @@ final class ReplicatedReaders implements Readers {
                 WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name,
                         new HostPort("127.0.0.1", main.tcpPort()), serverName, main.data(), OptionalLong.of(0),
                         List.of(options.stream()), TcpSettings.defaults());
-                EstablishedProbe[] probe = new EstablishedProbe[1];
-                workers.add(WorkerProcess.start(config, recorder, listener -> probe[0] = new EstablishedProbe(listener)));
-                probes.add(probe[0]);
+                workers.add(WorkerProcess.start(config, recorder));
                 recorders.add(recorder);
             }
         } catch (RuntimeException e) {
@@ -46,14 +43,15 @@ final class ReplicatedReaders implements Readers {
 
     @Override
     public void awaitReady(Duration timeout) {
-        CompletableFuture<?> all = CompletableFuture.allOf(
-                probes.stream().map(EstablishedProbe::established).toArray(CompletableFuture[]::new));
+        // established = every followed stream caught up, so RDATA written from now on is taken live
+        CompletableFuture<?> all = CompletableFuture.allOf(workers.stream()
+                .map(w -> w.client().established().toCompletableFuture()).toArray(CompletableFuture[]::new));
         try {
             all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             List<String> waiting = new ArrayList<>();
-            for (int i = 0; i < probes.size(); i++) {
-                if (!probes.get(i).established().isDone()) {
+            for (int i = 0; i < workers.size(); i++) {
+                if (!workers.get(i).client().established().toCompletableFuture().isDone()) {
                     waiting.add(recorders.get(i).name());
                 }
             }
