@@ -46,7 +46,11 @@ final class HttpApi implements AutoCloseable {
     HttpApi(HostPort listen, WriterStreams streams, Supplier<ObjectNode> status) throws IOException {
         this.streams = streams;
         this.status = status;
-        this.server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 64);
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 64);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + listen + " for HTTP: " + e.getMessage(), e);
+        }
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "http-api");
             t.setDaemon(true);
