@@ -206,7 +206,7 @@ public final class ReplicationReceiver {
                 } else {
                     rdata(item.link, (RdataCommand) item.command);
                 }
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError e) {
                 // The token did not move past the failed rows; drop this link's stream state and have
                 // the link reconnect, which re-announces the position and fetches them again.
                 item.link.failed.add(stream);

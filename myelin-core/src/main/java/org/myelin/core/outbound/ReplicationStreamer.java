@@ -164,7 +164,13 @@ public final class ReplicationStreamer implements AutoCloseable {
             }
             boolean failed = false;
             for (StreamState s : streams) {
-                failed |= !drain(s);
+                try {
+                    failed |= !drain(s);
+                } catch (RuntimeException e) {
+                    // never let one bad stream or link end the loop: every stream would stop moving
+                    log.error("streaming {} failed; retrying in {}", s.stream.name(), retryDelay, e);
+                    failed = true;
+                }
             }
             if (failed && !closed) {
                 retryLater();
