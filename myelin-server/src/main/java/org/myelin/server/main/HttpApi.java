@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /_myelin/v1/streams/{stream}} with a JSON array of rows (each gets its own
  *       token) or {@code {"rows":[...],"same_token":true}} (all share one); answers the tokens.
  *   <li>{@code GET /_myelin/v1/status}: streams, positions, connected links, task counters.
+ *   <li>{@code GET /metrics}: the same and more for Prometheus (text format), JVM metrics included.
  * </ul>
  * Bodies are capped ({@value #MAX_BODY_BYTES} bytes); errors are JSON {@code {"error": "..."}}.
  */
@@ -42,10 +44,13 @@ final class HttpApi implements AutoCloseable {
     private final ExecutorService executor;
     private final WriterStreams streams;
     private final Supplier<ObjectNode> status;
+    private final MainMetrics metrics;
 
-    HttpApi(HostPort listen, WriterStreams streams, Supplier<ObjectNode> status) throws IOException {
+    HttpApi(HostPort listen, WriterStreams streams, Supplier<ObjectNode> status, MainMetrics metrics)
+            throws IOException {
         this.streams = streams;
         this.status = status;
+        this.metrics = metrics;
         try {
             this.server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 64);
         } catch (IOException e) {
@@ -59,6 +64,7 @@ final class HttpApi implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext(STREAMS, this::streams);
         server.createContext("/_myelin/v1/status", this::status);
+        server.createContext("/metrics", this::metrics);
         server.createContext("/", e -> reply(e, 404, error("no such endpoint: " + e.getRequestURI().getPath())));
         server.start();
     }
@@ -111,6 +117,18 @@ final class HttpApi implements AutoCloseable {
     private void status(HttpExchange exchange) throws IOException {
         try (exchange) {
             reply(exchange, 200, status.get());
+        }
+    }
+
+    private void metrics(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+            metrics.write(body);
+            exchange.getResponseHeaders().set("Content-Type", MainMetrics.CONTENT_TYPE);
+            exchange.sendResponseHeaders(200, body.size());
+            try (OutputStream out = exchange.getResponseBody()) {
+                body.writeTo(out);
+            }
         }
     }
 

@@ -53,7 +53,8 @@ public final class MainProcess implements AutoCloseable {
             streams.attach(engine);
             this.tcp = TcpServer.start(config.listenTcp().host(), config.listenTcp().port(), config.serverName(),
                     config.tcpSettings(), new EngineLinks(engine));
-            this.http = new HttpApi(config.listenHttp(), streams, this::status);
+            this.http = new HttpApi(config.listenHttp(), streams, this::status,
+                    new MainMetrics(engine, tcp.metrics(), streams));
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             throw e;

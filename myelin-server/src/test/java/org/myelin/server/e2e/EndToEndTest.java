@@ -114,6 +114,16 @@ class EndToEndTest {
         var doc = Json.parse(status.body());
         assertThat(doc.get("streams").get("typing").asLong()).isEqualTo(1);
         assertThat(doc.get("links").get(0).get("name").asText()).isEqualTo("w1");
+
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/plain"));
+        assertThat(metrics.body()).contains("myelin_stream_position{stream=\"typing\"} 1.0")
+                .contains("myelin_links_open 1.0")
+                .containsPattern("myelin_streamer_rdata_sent_total [1-9]")
+                .contains("jvm_memory_used_bytes");
     }
 
     @Test

@@ -1,0 +1,102 @@
+package org.myelin.server.main;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.ToLongFunction;
+import org.myelin.core.ReplicationEngine;
+import org.myelin.core.task.TaskStats;
+import org.myelin.tcp.TcpMetrics;
+
+/**
+ * The main process's Prometheus metrics, read from the engine's, links' and streams' own counters
+ * at scrape time (callback metrics: nothing on the hot path is touched to keep them).
+ */
+final class MainMetrics {
+    /** The content type of the text exposition format. */
+    static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    MainMetrics(ReplicationEngine engine, TcpMetrics tcp, WriterStreams streams) {
+        GaugeWithCallback.builder().name("myelin_stream_position")
+                .help("Current token of each stream this process writes.")
+                .labelNames("stream")
+                .callback(cb -> streams.positions().forEach((stream, token) -> cb.call(token, stream)))
+                .register(registry);
+
+        counter("myelin_streamer_rdata_sent", "RDATA lines streamed (once per line, whatever the number of links).",
+                c -> c.accept(engine.streamer().rdataSent()));
+        counter("myelin_streamer_positions_sent", "POSITION lines sent.",
+                c -> c.accept(engine.streamer().positionsSent()));
+        counter("myelin_streamer_oversized_rows",
+                "Rows too long for a line, announced by POSITION for readers to fetch out of band.",
+                c -> c.accept(engine.streamer().oversizedRows()));
+
+        GaugeWithCallback.builder().name("myelin_links_open").help("Replication links open now.")
+                .callback(cb -> cb.call(tcp.openLinks())).register(registry);
+        tcpCounter(tcp, "myelin_links_opened", "Replication links opened.", TcpMetrics::linksOpened);
+        tcpCounter(tcp, "myelin_commands_received", "Commands received on all links.", TcpMetrics::commandsReceived);
+        tcpCounter(tcp, "myelin_commands_sent", "Commands written to links.", TcpMetrics::commandsSent);
+        tcpCounter(tcp, "myelin_sent_bytes", "Bytes written to links.", TcpMetrics::bytesSent);
+        tcpCounter(tcp, "myelin_errors_sent", "ERROR commands sent to peers.", TcpMetrics::errorsSent);
+        tcpCounter(tcp, "myelin_errors_received", "ERROR commands received from peers.", TcpMetrics::errorsReceived);
+        tcpCounter(tcp, "myelin_parse_failures", "Lines from peers that did not parse.", TcpMetrics::parseFailures);
+        tcpCounter(tcp, "myelin_invalid_commands", "Commands a peer's side may not send.",
+                TcpMetrics::invalidCommands);
+        tcpCounter(tcp, "myelin_lines_too_long", "Lines from peers over the line limit.",
+                TcpMetrics::linesTooLongReceived);
+        tcpCounter(tcp, "myelin_catch_up_mode_entered", "Times a congested link switched to catch-up mode.",
+                TcpMetrics::catchUpEntered);
+        tcpCounter(tcp, "myelin_rdata_discarded", "RDATA discarded on links in catch-up mode.",
+                TcpMetrics::rdataDiscarded);
+        tcpCounter(tcp, "myelin_ping_timeouts", "Links closed for silence after a PING.", TcpMetrics::pingTimeouts);
+        tcpCounter(tcp, "myelin_unwritable_closes", "Links closed for staying unwritable too long.",
+                TcpMetrics::unwritableCloses);
+
+        CounterWithCallback.builder().name("myelin_tasks_started").help("Background tasks started, by name.")
+                .labelNames("task")
+                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(s.started(), name)))
+                .register(registry);
+        CounterWithCallback.builder().name("myelin_tasks_failed").help("Background tasks that failed, by name.")
+                .labelNames("task")
+                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(s.failed(), name)))
+                .register(registry);
+        GaugeWithCallback.builder().name("myelin_tasks_running").help("Background tasks running now, by name.")
+                .labelNames("task")
+                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(s.running(), name)))
+                .register(registry);
+        CounterWithCallback.builder().name("myelin_task_seconds").help("Time spent in finished tasks, by name.")
+                .labelNames("task")
+                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(seconds(s), name)))
+                .register(registry);
+
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** Writes every metric in the Prometheus text format. */
+    void write(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+
+    private void counter(String name, String help, Consumer<LongConsumer> value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(cb -> value.accept(v -> cb.call(v)))
+                .register(registry);
+    }
+
+    private void tcpCounter(TcpMetrics tcp, String name, String help, ToLongFunction<TcpMetrics> value) {
+        counter(name, help, c -> c.accept(value.applyAsLong(tcp)));
+    }
+
+    private static double seconds(TaskStats s) {
+        return s.totalNanos() / 1e9;
+    }
+}
