@@ -21,6 +21,7 @@ import org.myelin.core.link.ReplicationConnection;
 import org.myelin.protocol.Command;
 import org.myelin.protocol.CommandCodec;
 import org.myelin.protocol.RawJson;
+import org.myelin.protocol.PositionCommand;
 import org.myelin.protocol.RdataCommand;
 
 /**
@@ -79,12 +80,17 @@ class StreamSemanticsProperties {
         }
     }
 
-    /** Both ends of an in-memory link; the server end drops RDATA runs, then asks for catch-up. */
+    /**
+     * Both ends of an in-memory link; the server end drops RDATA runs as a congested TCP link does:
+     * a stream that lost RDATA takes none until a POSITION for it goes out, which the writer sends
+     * when told the link is writable again.
+     */
     static final class LossyLink {
         final ReplicationConnection serverEnd;
         final ReplicationConnection clientEnd;
         private final ReplicationEngine writer;
         private final Set<String> lost = new TreeSet<>();
+        private final Set<String> blocked = new TreeSet<>();
         private int dropping;
 
         /** Ends a run of losses, as a congested socket eventually drains: the writer sends positions. */
@@ -113,13 +119,17 @@ class StreamSemanticsProperties {
                             if (dropping == 0 && random.nextInt(100) < lossPercent) {
                                 dropping = 1 + random.nextInt(4);
                             }
-                            if (dropping > 0) {
+                            // as the TCP link does: after a loss the stream stays blocked until a POSITION
+                            if (dropping > 0 || blocked.contains(r.stream())) {
                                 lost.add(r.stream());
-                                if (--dropping == 0) {
+                                blocked.add(r.stream());
+                                if (dropping > 0 && --dropping == 0) {
                                     writableAgain();
                                 }
                                 return;
                             }
+                        } else if (command instanceof PositionCommand p) {
+                            blocked.remove(p.stream());
                         }
                         worker.received(clientEnd, command);
                     }

@@ -41,6 +41,7 @@ public final class ReplicationStreamer implements AutoCloseable {
     /** Iterated by the streamer thread and by links asking for positions; appended to rarely. */
     private final List<StreamState> streams = new CopyOnWriteArrayList<>();
     private final Queue<Added> added = new ConcurrentLinkedQueue<>();
+    private final Queue<PositionRequest> positionRequests = new ConcurrentLinkedQueue<>();
     private final Set<ReplicationConnection> connections = new CopyOnWriteArraySet<>();
     private final int fetchLimit;
     private final int maxLineBytes;
@@ -107,14 +108,33 @@ public final class ReplicationStreamer implements AutoCloseable {
     /**
      * Sends {@code POSITION s i cur cur} for the given streams (all of them when {@code names} is
      * null) to one link: the answer to {@code REPLICATE}, and what a link in catch-up mode needs.
-     * The current token is read now, so it covers every row the streamer ever sent.
+     *
+     * <p>Returns at once; the streamer thread sends them, between two rows, never in the middle of
+     * a token's rows. That thread is the only one writing stream commands, so a POSITION can never
+     * overtake an RDATA it does not cover: had another thread read the token and then written the
+     * POSITION, an RDATA handed to the link in between would arrive first, be dropped by a reader
+     * not yet caught up, and the POSITION would not make up for it.
      */
     public void sendPositions(ReplicationConnection connection, Collection<String> names) {
-        for (StreamState s : streams) {
-            if (names == null || names.contains(s.stream.name())) {
-                long current = s.stream.currentToken().getAsLong();
-                connection.send(new PositionCommand(s.stream.name(), instanceName, current, current));
-                positionsSent.increment();
+        positionRequests.add(new PositionRequest(connection, names == null ? null : Set.copyOf(names)));
+        poke();
+    }
+
+    private record PositionRequest(ReplicationConnection connection, Set<String> names) {}
+
+    /** On the streamer thread: the current token covers every row this thread ever sent. */
+    private void answerPositionRequests() {
+        for (PositionRequest r; (r = positionRequests.poll()) != null; ) {
+            try {
+                for (StreamState s : streams) {
+                    if (r.names() == null || r.names().contains(s.stream.name())) {
+                        long current = s.stream.currentToken().getAsLong();
+                        r.connection().send(new PositionCommand(s.stream.name(), instanceName, current, current));
+                        positionsSent.increment();
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.error("cannot send positions to {}", r.connection().describe(), e);
             }
         }
     }
@@ -164,14 +184,10 @@ public final class ReplicationStreamer implements AutoCloseable {
             }
             boolean failed = false;
             for (StreamState s : streams) {
-                try {
-                    failed |= !drain(s);
-                } catch (RuntimeException e) {
-                    // never let one bad stream or link end the loop: every stream would stop moving
-                    log.error("streaming {} failed; retrying in {}", s.stream.name(), retryDelay, e);
-                    failed = true;
-                }
+                answerPositionRequests(); // between streams too: one slow stream must not delay them
+                failed |= !drainSafely(s);
             }
+            answerPositionRequests();
             if (failed && !closed) {
                 retryLater();
             }
@@ -192,6 +208,16 @@ public final class ReplicationStreamer implements AutoCloseable {
             closed = true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** {@link #drain}, but never lets one bad stream or link end the loop (every stream would stop). */
+    private boolean drainSafely(StreamState s) {
+        try {
+            return drain(s);
+        } catch (RuntimeException e) {
+            log.error("streaming {} failed; retrying in {}", s.stream.name(), retryDelay, e);
+            return false;
         }
     }
 

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.myelin.core.MemoryStream;
 import org.myelin.core.RecordingConnection;
+import org.myelin.protocol.Command;
+import org.myelin.protocol.PositionCommand;
 
 class ReplicationStreamerTest {
     private final MemoryStream events = new MemoryStream("events");
@@ -62,7 +64,8 @@ class ReplicationStreamerTest {
         streamer.addConnection(link);
         streamer.poke();
         streamer.sendPositions(link, null);
-        assertThat(link.sent).containsExactly("POSITION events master 1 1", "POSITION typing master 0 0");
+        await().untilAsserted(() -> assertThat(link.sent)
+                .containsExactly("POSITION events master 1 1", "POSITION typing master 0 0"));
         events.append("[2]");
         streamer.poke();
         await().untilAsserted(() -> assertThat(link.sent).endsWith("RDATA events master 2 [2]"));
@@ -104,6 +107,32 @@ class ReplicationStreamerTest {
         streamer.poke();
         events.failReads(null);
         await().untilAsserted(() -> assertThat(link.sent).containsExactly("RDATA events master 1 [1]"));
+    }
+
+    @Test
+    void positionsAreWrittenByTheStreamerThreadWhateverThreadAsksForThem() {
+        // Only the thread that writes RDATA may write POSITION: had the asking thread (a link's event
+        // loop) read the token and then written, an RDATA written in between would reach a reader
+        // not yet caught up, be dropped, and not be covered by the POSITION that follows it.
+        List<String> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordingConnection link = new RecordingConnection("w1") {
+            @Override
+            public void send(Command command) {
+                if (command instanceof PositionCommand) {
+                    writers.add(Thread.currentThread().getName());
+                }
+                super.send(command);
+            }
+        };
+        start(100, 16384).addConnection(link);
+        events.append("[1]");
+        streamer.poke();
+        streamer.sendPositions(link, null);
+        streamer.sendPositions(link, List.of("typing"));
+        await().untilAsserted(() -> assertThat(writers).hasSize(3));
+        assertThat(writers).containsOnly("replication-streamer");
+        // whichever came first, the POSITION covers the row: a reader catching up to it fetches row 1
+        assertThat(link.sent).contains("RDATA events master 1 [1]", "POSITION events master 1 1");
     }
 
     @Test
