@@ -34,6 +34,10 @@ public record CliRun(int status, String out, String err) {
 
     /** The reference captures, {@code ../shared/vectors/synapse-1.66} beside the project. */
     public static Path vectors() {
+        String override = System.getProperty("myelin.vectors", System.getenv("MYELIN_VECTORS"));
+        if (override != null) {
+            return Path.of(override);
+        }
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             Path candidate = p.resolveSibling("shared").resolve("vectors/synapse-1.66");
             if (Files.isDirectory(candidate)) {
