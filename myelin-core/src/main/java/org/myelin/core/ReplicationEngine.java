@@ -141,10 +141,6 @@ public final class ReplicationEngine implements AutoCloseable {
         streamer.addStream(stream, fromToken);
     }
 
-    /** The streams this process writes. */
-    public List<String> writtenStreams() {
-        return streamer == null ? List.of() : streamer.streamNames();
-    }
 
     /** The current token of every (stream, instance) this process follows. */
     public Map<String, Map<String, Long>> receivedTokens() {

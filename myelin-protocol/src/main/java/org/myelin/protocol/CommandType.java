@@ -50,14 +50,6 @@ public enum CommandType {
         return senders.contains(side);
     }
 
-    /** Whether this command's argument is one opaque string (see {@link StringCommand}). */
-    public boolean isStringCommand() {
-        return switch (this) {
-            case SERVER, NAME, PING, ERROR, REMOTE_SERVER_UP, NEW_ACTIVE_TASK -> true;
-            default -> false;
-        };
-    }
-
     /**
      * The command whose wire name is {@code line[0, length)}, or {@code null}.
      * Compares in place so that the hot path allocates nothing.
@@ -70,10 +62,5 @@ public enum CommandType {
             }
         }
         return null;
-    }
-
-    /** The command with this wire name, or {@code null} when there is none. */
-    public static CommandType fromWireName(String name) {
-        return lookup(name, name.length());
     }
 }
