@@ -195,8 +195,8 @@ public final class TcpClient implements AutoCloseable {
     }
 
     /**
-     * Stops for good: no more reconnects; the current link (if any) is closed with
-     * {@code ERROR client shutting down}; an owned event loop is shut down.
+     * Stops for good: no more reconnects; the current link (if any) is closed (without an
+     * {@code ERROR}: shutting down is not a fault); an owned event loop is shut down.
      *
      * @return completes when all of that is done
      */
@@ -215,8 +215,9 @@ public final class TcpClient implements AutoCloseable {
             NettyLink current = link;
             CompletableFuture<Void> linkClosed;
             if (channel != null && current != null && channel == current.channel()) {
-                // Says ERROR first when the connection is up; completes even if it never was.
-                current.close("client shutting down");
+                // A clean shutdown is not an error: close without ERROR (as Synapse's workers do), so
+                // that the server does not log every worker restart as a fault.
+                current.closeQuietly("client shutting down");
                 linkClosed = current.closeFuture().toCompletableFuture();
             } else {
                 linkClosed = CompletableFuture.completedFuture(null);
