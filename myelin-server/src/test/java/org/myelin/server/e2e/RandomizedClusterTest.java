@@ -31,7 +31,7 @@ class RandomizedClusterTest {
         }
     }
 
-    @Property(tries = 4)
+    @Property(tries = 8)
     void everyWorkerPrintsExactlyTheWritersRows(@ForAll long seed) throws Exception {
         Random random = new Random(seed);
         data = Files.createTempDirectory("myelin-random");
