@@ -54,6 +54,19 @@ class ReplayTest {
     }
 
     @Test
+    void tapSummarisesEachStream() throws Exception {
+        try (ScriptedServer server = new ScriptedServer(serverLines(), true)) {
+            CliRun run = CliRun.of("tap", "--connect", "127.0.0.1:" + server.port(), "--server-name", "peer.test",
+                    "--once");
+            assertThat(run.status()).as(run.err()).isZero();
+            // the summary printed when the link closed: stream, writer, last token, RDATA, POSITION
+            assertThat(run.out()).containsPattern("events\\s+master\\s+14\\s+23\\s+1\\n")
+                    .containsPattern("typing\\s+master\\s+2\\s+2\\s+1\\n")
+                    .contains("other commands {PING=4, SERVER=1}");
+        }
+    }
+
+    @Test
     void tapRefusesTheWrongServer() throws Exception {
         try (ScriptedServer server = new ScriptedServer(List.of("SERVER peer.test"), true)) {
             CliRun run = CliRun.of("tap", "--connect", "127.0.0.1:" + server.port(), "--server-name", "other",
