@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.protocol.Json;
@@ -36,6 +37,7 @@ public final class MainProcess implements AutoCloseable {
     private final ReplicationEngine engine;
     private final TcpServer tcp;
     private final HttpApi http;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private MainProcess(MainConfig config) throws IOException {
         this.config = config;
@@ -129,10 +131,13 @@ public final class MainProcess implements AutoCloseable {
         return root;
     }
 
+    /** Stops listening and closes the store; calling it again does nothing. */
     @Override
     public void close() {
-        log.info("main process stopping");
-        closeQuietly();
+        if (closed.compareAndSet(false, true)) {
+            log.info("main process stopping");
+            closeQuietly();
+        }
     }
 
     private void closeQuietly() {

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.protocol.Command;
 import org.myelin.protocol.RawJson;
+import org.myelin.server.cli.HostPort;
+import org.myelin.server.main.MainProcess;
 import org.myelin.tcp.Link;
 import org.myelin.tcp.LinkListener;
 import org.myelin.tcp.TcpSettings;
@@ -119,6 +121,25 @@ class FaultTest {
         cluster.main.append("events", List.of(RawJson.of("[1]")), false);
         Cluster.awaitCaughtUp(worker, "events", 1);
         assertThat(worker.rows).containsExactly("events 1 [1]");
+    }
+
+    @Test
+    void workersRideOutARestartOfTheMainProcess() throws Exception {
+        cluster = new Cluster(data, Cluster.FAST);
+        Cluster.Recorder worker = cluster.worker("w1", OptionalLong.of(0), List.of("events"));
+        cluster.main.append("events", List.of(RawJson.of("[1]"), RawJson.of("[2]")), false);
+        Cluster.awaitCaughtUp(worker, "events", 2);
+        int port = cluster.main.tcpPort();
+
+        cluster.main.close(); // the worker keeps retrying, backing off
+        try (MainProcess restarted = MainProcess.start(new MainProcess.MainConfig(data, "test.local",
+                new HostPort("127.0.0.1", port), new HostPort("127.0.0.1", 0), Cluster.FAST))) {
+            assertThat(restarted.append("events", List.of(RawJson.of("[3]")), false)).containsExactly(3L);
+            restarted.append("events", List.of(RawJson.of("[4]")), false);
+            Cluster.awaitCaughtUp(worker, "events", 4);
+            assertThat(worker.rows).containsExactly("events 1 [1]", "events 2 [2]", "events 3 [3]", "events 4 [4]");
+            assertThat(worker.process.client().attempts()).isGreaterThan(1);
+        }
     }
 
     @Test
