@@ -1,0 +1,142 @@
+package org.myelin.http.catchup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.myelin.core.stream.StreamRow;
+import org.myelin.core.stream.UpdateBatch;
+import org.myelin.core.stream.UpdateFunction;
+import org.myelin.protocol.RawJson;
+
+/** The catch-up endpoint and its client, over a real HTTP server on loopback. */
+class CatchUpOverHttpTest {
+    private static final String SECRET = "s3cret";
+    private final List<StreamRow> events = new ArrayList<>();
+    private HttpServer server;
+    private URI base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** Rows with from < token <= upto, about limit of them, never splitting a token. */
+    private final UpdateFunction eventsUpdates = (instance, from, upto, limit) -> {
+        List<StreamRow> out = new ArrayList<>();
+        for (StreamRow r : events) {
+            if (r.token() > from && r.token() <= upto) {
+                if (out.size() >= limit && r.token() != out.get(out.size() - 1).token()) {
+                    return new UpdateBatch(out, out.get(out.size() - 1).token(), true);
+                }
+                out.add(r);
+            }
+        }
+        return new UpdateBatch(out, upto, false);
+    };
+
+    @BeforeEach
+    void start() throws IOException {
+        for (int token = 1; token <= 150; token++) {
+            events.add(new StreamRow(token, RawJson.of("[\"ev\"," + token + "]")));
+        }
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(StreamUpdatesHandler.PATH, new StreamUpdatesHandler(
+                name -> name.equals("events") ? Optional.of(eventsUpdates) : Optional.empty(), "master", SECRET));
+        server.start();
+        base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private HttpResponse<String> get(String pathAndQuery, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void answersInTheReferenceFormatAndPagesByHundredRows() throws Exception {
+        HttpResponse<String> small = get(StreamUpdatesHandler.PATH + "events/tx1?from_token=10&upto_token=12",
+                "Bearer " + SECRET);
+        assertThat(small.statusCode()).isEqualTo(200);
+        assertThat(small.body()).isEqualTo(
+                "{\"updates\":[[11,[\"ev\",11]],[12,[\"ev\",12]]],\"upto_token\":12,\"limited\":false}");
+
+        HttpUpdateFunction client = new HttpUpdateFunction(http, base, "events", SECRET, Duration.ofSeconds(5));
+        UpdateBatch first = client.getUpdates("master", 0, 150, 10);
+        assertThat(first.rows()).hasSize(StreamUpdatesHandler.ROWS_PER_ANSWER);
+        assertThat(first.limited()).isTrue();
+        assertThat(first.uptoToken()).isEqualTo(100);
+        UpdateBatch rest = client.getUpdates("master", first.uptoToken(), 150, 10);
+        assertThat(rest.rows()).extracting(StreamRow::token).startsWith(101L).endsWith(150L);
+        assertThat(rest.limited()).isFalse();
+    }
+
+    @Test
+    void refusesMissingOrWrongSecretsUnknownStreamsAndBadTokens() throws Exception {
+        String ok = StreamUpdatesHandler.PATH + "events/tx1?from_token=0&upto_token=5";
+        assertThat(get(ok, null).statusCode()).isEqualTo(401);
+        assertThat(get(ok, "Bearer nope").statusCode()).isEqualTo(403);
+        assertThat(get(StreamUpdatesHandler.PATH + "nosuch/tx1?from_token=0&upto_token=5", "Bearer " + SECRET)
+                .statusCode()).isEqualTo(400);
+        assertThat(get(StreamUpdatesHandler.PATH + "events?from_token=0&upto_token=5", "Bearer " + SECRET)
+                .statusCode()).as("no transaction id").isEqualTo(400);
+        assertThat(get(StreamUpdatesHandler.PATH + "events/tx1?from_token=x&upto_token=5", "Bearer " + SECRET)
+                .statusCode()).isEqualTo(400);
+
+        HttpUpdateFunction wrong = new HttpUpdateFunction(http, base, "events", "nope", Duration.ofSeconds(5));
+        assertThatThrownBy(() -> wrong.getUpdates("master", 0, 5, 10)).isInstanceOf(IOException.class)
+                .hasMessageContaining("403");
+    }
+
+    @Test
+    void readsEveryAnswerARealSynapseGave() throws Exception {
+        Path capture = null;
+        for (Path p = Path.of("").toAbsolutePath(); p != null && capture == null; p = p.getParent()) {
+            Path candidate = p.resolveSibling("shared").resolve(
+                    "vectors/synapse-1.66/http-get_repl_stream_updates-sqlite.txt");
+            if (Files.exists(candidate)) {
+                capture = candidate;
+            }
+        }
+        String override = System.getProperty("myelin.vectors", System.getenv("MYELIN_VECTORS"));
+        if (override != null) {
+            capture = Path.of(override, "http-get_repl_stream_updates-sqlite.txt");
+        }
+        assertThat(capture).as("../shared/vectors/synapse-1.66/http-get_repl_stream_updates-sqlite.txt")
+                .isNotNull();
+        int answers = 0;
+        int rows = 0;
+        for (String line : Files.readAllLines(capture, StandardCharsets.UTF_8)) {
+            if (line.startsWith("{\"updates\"")) {
+                UpdateBatch batch = HttpUpdateFunction.parse(line);
+                answers++;
+                rows += batch.rows().size();
+                // rows come back in the compact form they were sent in
+                for (StreamRow row : batch.rows()) {
+                    assertThat(line).contains("[" + row.token() + "," + row.row().text() + "]");
+                }
+            }
+        }
+        assertThat(answers).isGreaterThanOrEqualTo(14);
+        assertThat(rows).isGreaterThan(20);
+    }
+}
