@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.myelin.http.catchup.StreamUpdatesHandler;
 import org.myelin.protocol.Json;
 import org.myelin.protocol.ProtocolException;
 import org.myelin.protocol.RawJson;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *       token) or {@code {"rows":[...],"same_token":true}} (all share one); answers the tokens.
  *   <li>{@code GET /_myelin/v1/status}: streams, positions, connected links, task counters.
  *   <li>{@code GET /metrics}: the same and more for Prometheus (text format), JVM metrics included.
+ *   <li>With a replication secret, Synapse's catch-up endpoint
+ *       {@code GET /_synapse/replication/get_repl_stream_updates/<stream>/<txn_id>} for workers that
+ *       cannot read the data directory.
  * </ul>
  * Bodies are capped ({@value #MAX_BODY_BYTES} bytes); errors are JSON {@code {"error": "..."}}.
  */
@@ -46,8 +50,8 @@ final class HttpApi implements AutoCloseable {
     private final Supplier<ObjectNode> status;
     private final MainMetrics metrics;
 
-    HttpApi(HostPort listen, WriterStreams streams, Supplier<ObjectNode> status, MainMetrics metrics)
-            throws IOException {
+    HttpApi(HostPort listen, WriterStreams streams, Supplier<ObjectNode> status, MainMetrics metrics,
+            String replicationSecret) throws IOException {
         this.streams = streams;
         this.status = status;
         this.metrics = metrics;
@@ -65,6 +69,10 @@ final class HttpApi implements AutoCloseable {
         server.createContext(STREAMS, this::streams);
         server.createContext("/_myelin/v1/status", this::status);
         server.createContext("/metrics", this::metrics);
+        if (replicationSecret != null) {
+            server.createContext(StreamUpdatesHandler.PATH,
+                    new StreamUpdatesHandler(streams::updates, MainProcess.INSTANCE, replicationSecret));
+        }
         server.createContext("/", e -> reply(e, 404, error("no such endpoint: " + e.getRequestURI().getPath())));
         server.start();
     }

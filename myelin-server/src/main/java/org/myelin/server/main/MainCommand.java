@@ -37,6 +37,13 @@ public final class MainCommand implements Callable<Integer> {
             description = "HTTP API listener. Default: ${DEFAULT-VALUE}.")
     HostPort listenHttp;
 
+    @CommandLine.Option(names = "--replication-secret", paramLabel = "SECRET",
+            defaultValue = "${env:MYELIN_REPLICATION_SECRET}",
+            description = "Turns on Synapse's HTTP catch-up endpoint for workers on other machines; they "
+                    + "present this secret. Prefer the MYELIN_REPLICATION_SECRET environment variable, "
+                    + "which other users cannot read in the process list.")
+    String replicationSecret;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,7 +52,8 @@ public final class MainCommand implements Callable<Integer> {
         MainProcess process;
         try {
             process = MainProcess.start(new MainProcess.MainConfig(data, serverName, listenTcp, listenHttp,
-                    TcpSettings.defaults()));
+                    TcpSettings.defaults(), replicationSecret == null || replicationSecret.isEmpty() ? null
+                            : replicationSecret));
         } catch (java.io.IOException | RuntimeException e) {
             spec.commandLine().getErr().println("myelin main: cannot start: " + e.getMessage());
             return 1;

@@ -56,14 +56,14 @@ public final class MainProcess implements AutoCloseable {
             this.tcp = TcpServer.start(config.listenTcp().host(), config.listenTcp().port(), config.serverName(),
                     config.tcpSettings(), new EngineLinks(engine));
             this.http = new HttpApi(config.listenHttp(), streams, this::status,
-                    new MainMetrics(engine, tcp.metrics(), streams));
+                    new MainMetrics(engine, tcp.metrics(), streams), config.replicationSecret());
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             throw e;
         }
-        log.info("main process '{}' up: replication on {}:{}, HTTP on {}:{}, data in {}", config.serverName(),
-                config.listenTcp().host(), tcp.port(), config.listenHttp().host(), http.port(),
-                config.data().toAbsolutePath());
+        log.info("main process '{}' up: replication on {}:{}, HTTP on {}:{} (catch-up endpoint {}), data in {}",
+                config.serverName(), config.listenTcp().host(), tcp.port(), config.listenHttp().host(), http.port(),
+                config.replicationSecret() == null ? "off" : "on", config.data().toAbsolutePath());
     }
 
     /**
@@ -160,7 +160,15 @@ public final class MainProcess implements AutoCloseable {
      * @param listenTcp where replication clients connect
      * @param listenHttp where the HTTP API listens
      * @param tcpSettings link timings and limits
+     * @param replicationSecret the secret workers present to the HTTP catch-up endpoint; {@code null}
+     *     leaves the endpoint off
      */
     public record MainConfig(Path data, String serverName, HostPort listenTcp, HostPort listenHttp,
-            TcpSettings tcpSettings) {}
+            TcpSettings tcpSettings, String replicationSecret) {
+        /** Without the HTTP catch-up endpoint (workers catch up from the data directory). */
+        public MainConfig(Path data, String serverName, HostPort listenTcp, HostPort listenHttp,
+                TcpSettings tcpSettings) {
+            this(data, serverName, listenTcp, listenHttp, tcpSettings, null);
+        }
+    }
 }

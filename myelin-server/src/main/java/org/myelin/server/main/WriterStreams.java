@@ -2,6 +2,7 @@ package org.myelin.server.main;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,6 +10,7 @@ import java.util.regex.Pattern;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.outbound.OutboundStream;
 import org.myelin.core.stream.SynapseStreams;
+import org.myelin.core.stream.UpdateFunction;
 import org.myelin.protocol.RawJson;
 import org.myelin.store.StreamStore;
 
@@ -93,6 +95,11 @@ final class WriterStreams {
             engine.addWrittenStream(outbound(stream), from);
         }
         return token;
+    }
+
+    /** The update function of a stream this process writes, empty for one it does not know. */
+    Optional<UpdateFunction> updates(String stream) {
+        return current.containsKey(stream) ? Optional.of(store.updateFunction(stream)) : Optional.empty();
     }
 
     /** Every stream's current token, by name. */

@@ -1,6 +1,7 @@
 package org.myelin.server.worker;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,9 @@ import picocli.CommandLine;
                 + "order per stream, whether it came live (RDATA) or by catch-up.",
             "",
             "Without --from a worker starts at the current position, as a Synapse worker does. Rows "
-                + "missed while away are read from the main process's data directory (--data), which is "
-                + "required. Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM."
+                + "missed while away are read from the main process's data directory (--data) or fetched "
+                + "over HTTP (--catch-up-url, with the replication secret); one of them is required. "
+                + "Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM."
         })
 public final class WorkerCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--name", required = true, paramLabel = "NAME",
@@ -43,6 +45,17 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "The main process's data directory, read to catch up on missed rows.")
     Path data;
 
+    @CommandLine.Option(names = "--catch-up-url", paramLabel = "URL",
+            description = "Fetch missed rows over HTTP from the writer's listener instead (Myelin's main "
+                    + "started with a replication secret, or a Synapse main), e.g. http://127.0.0.1:9093.")
+    URI catchUpUrl;
+
+    @CommandLine.Option(names = "--replication-secret", paramLabel = "SECRET",
+            defaultValue = "${env:MYELIN_REPLICATION_SECRET}",
+            description = "The secret for --catch-up-url; prefer the MYELIN_REPLICATION_SECRET environment "
+                    + "variable.")
+    String replicationSecret;
+
     @CommandLine.Option(names = "--from", paramLabel = "TOKEN",
             description = "Start every stream after this token (rows after it are fetched on connect).")
     Long from;
@@ -57,14 +70,24 @@ public final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (data == null) {
+        CatchUpSource catchUp;
+        if (data != null) {
+            catchUp = new CatchUpSource.SharedFile(data);
+        } else if (catchUpUrl != null && replicationSecret != null && !replicationSecret.isEmpty()) {
+            catchUp = new CatchUpSource.OverHttp(catchUpUrl, replicationSecret);
+        } else if (catchUpUrl != null) {
+            err.println("myelin worker: --catch-up-url needs the writer's replication secret: set");
+            err.println("  MYELIN_REPLICATION_SECRET (or give --replication-secret).");
+            return 2;
+        } else {
             err.println("myelin worker: a worker needs a way to fetch rows it missed while away: give --data DIR,");
-            err.println("  the data directory of the main process (for example --data myelin-data).");
+            err.println("  the data directory of the main process (for example --data myelin-data), or");
+            err.println("  --catch-up-url URL of its HTTP listener with MYELIN_REPLICATION_SECRET set.");
             return 2;
         }
         WorkerProcess worker;
         try {
-            worker = WorkerProcess.start(new WorkerProcess.WorkerConfig(name, connect, serverName, data,
+            worker = WorkerProcess.start(new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
                     from == null ? OptionalLong.empty() : OptionalLong.of(from), follow, TcpSettings.defaults()),
                     new RowPrinter(spec.commandLine().getOut()));
         } catch (StoreException | IllegalArgumentException e) {

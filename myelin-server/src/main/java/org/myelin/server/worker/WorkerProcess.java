@@ -1,15 +1,20 @@
 package org.myelin.server.worker;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.inbound.InboundStreams;
 import org.myelin.core.inbound.ReplicationDataHandler;
 import org.myelin.core.stream.SynapseStreams;
+import org.myelin.core.stream.UpdateFunction;
+import org.myelin.http.catchup.HttpUpdateFunction;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamPosition;
@@ -23,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker ({@code myelin worker}): follows streams over a reconnecting TCP link and hands each row
- * to a handler exactly once, in token order, catching up from the main process's SQLite file when
- * it missed rows.
+ * to a handler exactly once, in token order, catching up from the main process's SQLite file or
+ * over HTTP when it missed rows.
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
@@ -35,18 +40,28 @@ public final class WorkerProcess implements AutoCloseable {
 
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate) {
-        this.store = SqliteStreamStore.openExisting(config.data());
+        Function<String, UpdateFunction> catchUp;
+        Set<String> known = new LinkedHashSet<>(SynapseStreams.NAMES);
+        if (config.catchUp() instanceof CatchUpSource.SharedFile file) {
+            this.store = SqliteStreamStore.openExisting(file.dataDir());
+            catchUp = store::updateFunction;
+            store.positions().stream().map(StreamPosition::stream).forEach(known::add);
+        } else {
+            CatchUpSource.OverHttp remote = (CatchUpSource.OverHttp) config.catchUp();
+            this.store = null;
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            catchUp = name -> new HttpUpdateFunction(client, remote.base(), name, remote.secret(),
+                    Duration.ofSeconds(30));
+        }
         ReplicationEngine built = null;
         try {
             InboundStreams streams;
             if (config.follow().isEmpty()) {
                 // follow everything; the link counts as established once the usual streams caught up
-                Set<String> expected = new LinkedHashSet<>(SynapseStreams.NAMES);
-                store.positions().stream().map(StreamPosition::stream).forEach(expected::add);
-                streams = new InboundStreams(Set.of(), expected, store::updateFunction);
+                streams = new InboundStreams(Set.of(), known, catchUp);
             } else {
                 Set<String> follow = Set.copyOf(config.follow());
-                streams = new InboundStreams(follow, follow, store::updateFunction);
+                streams = new InboundStreams(follow, follow, catchUp);
             }
             ReplicationEngine.Builder builder = ReplicationEngine.builder(config.name()).follow(streams, handler);
             config.from().ifPresent(builder::startFrom);
@@ -58,18 +73,21 @@ public final class WorkerProcess implements AutoCloseable {
             if (built != null) {
                 built.close();
             }
-            store.close();
+            if (store != null) {
+                store.close();
+            }
             throw e;
         }
         log.info("worker '{}' following {} from {} (server '{}'), catching up from {}", config.name(),
                 config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(), config.serverName(),
-                config.data().toAbsolutePath());
+                config.catchUp());
     }
 
     /**
      * Opens the main process's store read-only and starts connecting.
      *
-     * @throws org.myelin.store.StoreException if there is no Myelin database in the data directory
+     * @throws org.myelin.store.StoreException if catching up from a data directory that holds no
+     *     Myelin database
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler) {
         return new WorkerProcess(config, handler, UnaryOperator.identity());
@@ -98,7 +116,9 @@ public final class WorkerProcess implements AutoCloseable {
     public void close() {
         client.close();
         engine.close();
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     /**
@@ -107,11 +127,17 @@ public final class WorkerProcess implements AutoCloseable {
      * @param name the worker's instance name (also its NAME on the link)
      * @param connect the main process's replication address
      * @param serverName the server name the main process must announce
-     * @param data the main process's data directory, read to catch up
+     * @param catchUp where missed rows are fetched
      * @param from where streams start when given; else at the first position announced
      * @param follow the streams to follow; empty for all
      * @param tcpSettings link timings and limits
      */
-    public record WorkerConfig(String name, HostPort connect, String serverName, Path data, OptionalLong from,
-            List<String> follow, TcpSettings tcpSettings) {}
+    public record WorkerConfig(String name, HostPort connect, String serverName, CatchUpSource catchUp,
+            OptionalLong from, List<String> follow, TcpSettings tcpSettings) {
+        /** Catching up from the main process's data directory on this machine. */
+        public WorkerConfig(String name, HostPort connect, String serverName, Path data, OptionalLong from,
+                List<String> follow, TcpSettings tcpSettings) {
+            this(name, connect, serverName, new CatchUpSource.SharedFile(data), from, follow, tcpSettings);
+        }
+    }
 }

@@ -88,7 +88,10 @@ class ClientCommandsTest {
     void aWorkerWithNoWayToCatchUpRefusesToStartAndSaysWhatToGive() {
         CliRun none = CliRun.of("worker", "--name", "w1");
         assertThat(none.status()).isEqualTo(2);
-        assertThat(none.err()).contains("give --data DIR");
+        assertThat(none.err()).contains("give --data DIR").contains("--catch-up-url");
+        CliRun noSecret = CliRun.of("worker", "--name", "w1", "--catch-up-url", api(), "--replication-secret", "");
+        assertThat(noSecret.status()).isEqualTo(2);
+        assertThat(noSecret.err()).contains("needs the writer's replication secret");
         CliRun empty = CliRun.of("worker", "--name", "w1", "--data", data.resolve("nothing-here").toString());
         assertThat(empty.status()).isEqualTo(2);
         assertThat(empty.err()).contains("nothing-here");

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.protocol.Json;
 import org.myelin.protocol.RawJson;
+import org.myelin.server.cli.HostPort;
+import org.myelin.server.main.MainProcess;
+import org.myelin.server.worker.CatchUpSource;
+import org.myelin.server.worker.WorkerProcess;
 import org.myelin.tcp.TcpSettings;
 
 /** A main process and workers over real loopback sockets and a real SQLite file. */
@@ -127,6 +131,29 @@ class EndToEndTest {
     }
 
     @Test
+    void aWorkerWithoutTheDataDirectoryCatchesUpOverHttp() throws Exception {
+        try (MainProcess main = MainProcess.start(new MainProcess.MainConfig(data, "test.local",
+                new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), Cluster.FAST, "sesame"))) {
+            main.append("events", rows("[\"before\"]"), false);
+            main.append("events", rows("[\"b1\"]", "[\"b2\"]"), true);
+            Cluster.Recorder recorder = new Cluster.Recorder(null);
+            CatchUpSource remote = new CatchUpSource.OverHttp(URI.create("http://127.0.0.1:" + main.httpPort()),
+                    "sesame");
+            try (WorkerProcess worker = WorkerProcess.start(new WorkerProcess.WorkerConfig("remote",
+                    new HostPort("127.0.0.1", main.tcpPort()), "test.local", remote, OptionalLong.of(0),
+                    List.of("events"), Cluster.FAST), recorder)) {
+                recorder.process = worker;
+                Cluster.awaitCaughtUp(recorder, "events", 2);
+                main.append("events", rows("[\"after\"]"), false);
+                Cluster.awaitCaughtUp(recorder, "events", 3);
+                assertThat(recorder.rows).containsExactly("events 1 [\"before\"]", "events 2 [\"b1\"]",
+                        "events 2 [\"b2\"]", "events 3 [\"after\"]");
+                assertThat(worker.engine().receiver().catchUps()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void aRestartedMainContinuesFromItsPersistedTokens() throws Exception {
         cluster = new Cluster(data, Cluster.FAST);
         cluster.main.append("events", rows("[1]", "[2]"), false);
@@ -141,11 +168,11 @@ class EndToEndTest {
         Cluster.Recorder worker = cluster.worker("w1", OptionalLong.of(0), List.of("events"),
                 Cluster.FAST, l -> l, new Cluster.Recorder(null));
         // the worker expects test.local; build one that expects another name
-        var config = new org.myelin.server.worker.WorkerProcess.WorkerConfig("w2",
-                new org.myelin.server.cli.HostPort("127.0.0.1", cluster.main.tcpPort()), "other.server", data,
+        var config = new WorkerProcess.WorkerConfig("w2",
+                new HostPort("127.0.0.1", cluster.main.tcpPort()), "other.server", data,
                 OptionalLong.of(0), List.of("events"), Cluster.FAST);
         Cluster.Recorder wrong = new Cluster.Recorder(null);
-        wrong.process = org.myelin.server.worker.WorkerProcess.start(config, wrong);
+        wrong.process = WorkerProcess.start(config, wrong);
         cluster.workers.add(wrong.process);
         await().until(() -> wrong.process.client().attempts() >= 4);
         List<Duration> delays = wrong.process.client().reconnectDelays();
