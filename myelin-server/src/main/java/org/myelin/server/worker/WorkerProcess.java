@@ -49,8 +49,8 @@ public final class WorkerProcess implements AutoCloseable {
         } else {
             CatchUpSource.OverHttp remote = (CatchUpSource.OverHttp) config.catchUp();
             this.store = null;
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            catchUp = name -> new HttpUpdateFunction(client, remote.base(), name, remote.secret(),
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            catchUp = name -> new HttpUpdateFunction(http, remote.base(), name, remote.secret(),
                     Duration.ofSeconds(30));
         }
         ReplicationEngine built = null;
@@ -84,7 +84,8 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /**
-     * Opens the main process's store read-only and starts connecting.
+     * Opens the catch-up source (the main process's store, read-only, or nothing to open for HTTP)
+     * and starts connecting.
      *
      * @throws org.myelin.store.StoreException if catching up from a data directory that holds no
      *     Myelin database
