@@ -20,7 +20,6 @@ import org.myelin.server.cli.HostPort;
 import org.myelin.server.main.MainProcess;
 import org.myelin.server.worker.CatchUpSource;
 import org.myelin.server.worker.WorkerProcess;
-import org.myelin.tcp.TcpSettings;
 
 /** A main process and workers over real loopback sockets and a real SQLite file. */
 class EndToEndTest {
