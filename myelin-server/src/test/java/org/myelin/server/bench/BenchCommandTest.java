@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,29 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.protocol.Json;
 import org.myelin.protocol.RawJson;
-import org.myelin.server.Main;
-import picocli.CommandLine;
+import org.myelin.server.CliRun;
 
 /** {@code myelin bench} with tiny numbers: sane figures, exactly-once checked, nothing left behind. */
 class BenchCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int status, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        cl.getOut().flush();
-        cl.getErr().flush();
-        return new Run(status, out.toString(), err.toString());
-    }
-
     @Test
     void twoWorkersReceiveEveryRowOnceAndTheFiguresAreSane() throws IOException {
-        Run run = run("bench", "--workers", "2", "--rows", "500", "--batch", "5", "--runs", "1", "--warmup", "0",
+        CliRun run = CliRun.of("bench", "--workers", "2", "--rows", "500", "--batch", "5", "--runs", "1", "--warmup", "0",
                 "--timeout", "30", "--temp-dir", tmp.toString(), "--json");
 
         assertThat(run.status()).as(run.err()).isZero();
@@ -65,7 +50,7 @@ class BenchCommandTest {
 
     @Test
     void textReportWithoutBaseline() {
-        Run run = run("bench", "--workers", "1", "--rows", "50", "--warmup", "0", "--no-baseline",
+        CliRun run = CliRun.of("bench", "--workers", "1", "--rows", "50", "--warmup", "0", "--no-baseline",
                 "--temp-dir", tmp.toString());
 
         assertThat(run.status()).as(run.err()).isZero();
@@ -74,13 +59,13 @@ class BenchCommandTest {
 
     @Test
     void badOptionsAreRejectedWithAClearMessage() {
-        assertThat(run("bench", "--workers", "0")).satisfies(r -> {
+        assertThat(CliRun.of("bench", "--workers", "0")).satisfies(r -> {
             assertThat(r.status()).isEqualTo(2);
             assertThat(r.err()).contains("--workers must be at least 1");
         });
-        assertThat(run("bench", "--stream", "nope").err()).contains("--stream must be one of Synapse's streams");
-        assertThat(run("bench", "--rate", "-5").err()).contains("--rate must be 0");
-        assertThat(run("bench", "--help").out()).contains("--workers", "--rate", "--batch", "--row-bytes",
+        assertThat(CliRun.of("bench", "--stream", "nope").err()).contains("--stream must be one of Synapse's streams");
+        assertThat(CliRun.of("bench", "--rate", "-5").err()).contains("--rate must be 0");
+        assertThat(CliRun.of("bench", "--help").out()).contains("--workers", "--rate", "--batch", "--row-bytes",
                 "--runs", "--json", "polling");
     }
 
