@@ -23,8 +23,8 @@ class BenchCommandTest {
 
     @Test
     void twoWorkersReceiveEveryRowOnceAndTheFiguresAreSane() throws IOException {
-        CliRun run = CliRun.of("bench", "--workers", "2", "--rows", "500", "--batch", "5", "--runs", "1", "--warmup", "0",
-                "--timeout", "30", "--temp-dir", tmp.toString(), "--json");
+        CliRun run = CliRun.of("bench", "--workers", "2", "--rows", "500", "--batch", "5", "--runs", "1",
+                "--warmup", "0", "--timeout", "30", "--temp-dir", tmp.toString(), "--json");
 
         assertThat(run.status()).as(run.err()).isZero();
         JsonNode doc = Json.parse(run.out().trim());
