@@ -155,7 +155,8 @@ record RowsBody(List<RawJson> rows, boolean sameToken) {
                 }
                 case FIELD_NAME -> g.writeFieldName(p.currentName());
                 case VALUE_STRING -> g.writeString(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> g.writeNumber(finite(p.getText()));
+                case VALUE_NUMBER_INT -> g.writeNumber(finite(p.getText(), 300));
+                case VALUE_NUMBER_FLOAT -> g.writeNumber(finite(p.getText(), 0));
                 case VALUE_TRUE -> g.writeBoolean(true);
                 case VALUE_FALSE -> g.writeBoolean(false);
                 case VALUE_NULL -> g.writeNull();
@@ -167,9 +168,12 @@ record RowsBody(List<RawJson> rows, boolean sameToken) {
         } while (depth > 0);
     }
 
-    /** The number's text, if it is finite as a double (readers in other languages must be able to hold it). */
-    private static String finite(String number) {
-        if (number.length() > 15 && Double.isInfinite(Double.parseDouble(number))) {
+    /**
+     * The number's text, if it is finite as a double (readers in other languages must be able to hold
+     * it); numbers up to {@code surelyFinite} characters long are not checked.
+     */
+    private static String finite(String number, int surelyFinite) {
+        if (number.length() > surelyFinite && Double.isInfinite(Double.parseDouble(number))) {
             throw new IllegalArgumentException("number " + abbreviate(number) + " is out of range of a double");
         }
         return number;

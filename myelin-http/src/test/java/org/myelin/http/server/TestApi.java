@@ -46,18 +46,31 @@ final class TestApi {
         if (!streams.containsKey(stream)) {
             return Optional.empty();
         }
-        return Optional.of((instance, from, upto, limit) -> {
-            List<StreamRow> out = new ArrayList<>();
-            for (StreamRow r : rows(stream)) {
-                if (r.token() > from && r.token() <= upto) {
-                    if (out.size() >= limit && r.token() != out.get(out.size() - 1).token()) {
-                        return new UpdateBatch(out, out.get(out.size() - 1).token(), true);
-                    }
-                    out.add(r);
-                }
+        return Optional.of((instance, from, upto, limit) -> page(stream, from, upto, limit));
+    }
+
+    /** Rows with from < token <= upto, about limit of them, never splitting a token; found by binary search. */
+    private synchronized UpdateBatch page(String stream, long from, long upto, int limit) {
+        List<StreamRow> all = streams.get(stream);
+        int lo = 0;
+        int hi = all.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (all.get(mid).token() <= from) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
-            return new UpdateBatch(out, upto, false);
-        });
+        }
+        List<StreamRow> out = new ArrayList<>();
+        for (int i = lo; i < all.size() && all.get(i).token() <= upto; i++) {
+            StreamRow r = all.get(i);
+            if (out.size() >= limit && r.token() != out.get(out.size() - 1).token()) {
+                return new UpdateBatch(out, out.get(out.size() - 1).token(), true);
+            }
+            out.add(r);
+        }
+        return new UpdateBatch(out, upto, false);
     }
 
     synchronized ObjectNode status() {
