@@ -66,6 +66,11 @@ final class RawHttp implements AutoCloseable {
         return exchange("POST", target, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Half-closes: the server sees the end of the request stream. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** Reads one answer; EOFException if the server closed first. */
     Answer read() throws IOException {
         String statusLine = line();
