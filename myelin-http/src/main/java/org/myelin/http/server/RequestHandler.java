@@ -154,6 +154,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (!ctx.channel().isActive()) {
             return;
         }
+        RequestTimer writing = ctx.pipeline().get(RequestTimer.class);
+        if (writing != null) {
+            writing.responseWriting();
+        }
         ctx.writeAndFlush(Responses.toNetty(answer, keepAlive)).addListener((ChannelFutureListener) f -> {
             if (!keepAlive || !f.isSuccess()) {
                 ctx.close();

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes a connection whose request does not arrive in full within the read timeout (counted from
  * the connection's opening or the request's first byte), or that sits idle between requests
- * longer than the idle timeout. While an endpoint runs no timer runs: the server, not the client,
- * is then the one taking time. Sits before the HTTP codec so that it sees raw bytes; all its
+ * longer than the idle timeout, or that does not take its answer within the read timeout. While an
+ * endpoint runs no timer runs: the server, not the client, is then the one taking time. Sits before the HTTP codec so that it sees raw bytes; all its
  * methods run on the channel's event loop.
  */
 final class RequestTimer extends ChannelDuplexHandler {
@@ -57,6 +57,14 @@ final class RequestTimer extends ChannelDuplexHandler {
     void requestReceived() {
         state = State.BUSY;
         cancel();
+    }
+
+    /**
+     * An answer is being written: a client that does not take it within the read timeout (it stopped
+     * reading) is closed, so that it cannot hold the answer's memory for ever.
+     */
+    void responseWriting() {
+        arm(readTimeoutNanos, "answer not taken within the read timeout");
     }
 
     /** The answer went out on a kept-alive connection: wait for the next request. */

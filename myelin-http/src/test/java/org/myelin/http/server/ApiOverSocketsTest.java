@@ -55,17 +55,23 @@ class ApiOverSocketsTest {
     void twoHundredKeptAliveCatchUpRequestsTakeMillisecondsEachNotFortyMs() throws Exception {
         RawHttp c = client();
         c.get(page(0)); // warm up
+        long[] each = new long[200];
         long start = System.nanoTime();
         long from = 0;
         for (int i = 0; i < 200; i++) {
+            long t0 = System.nanoTime();
             RawHttp.Answer a = c.get(page(from));
+            each[i] = System.nanoTime() - t0;
             assertThat(a.status()).isEqualTo(200);
             from = Json.parse(a.body()).get("upto_token").asLong();
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(from).isEqualTo(20_000);
-        // 40 ms of Nagle plus delayed ACK per request would be 8 s
-        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        // Nagle plus delayed ACK put a floor of 40 ms under every request (8 s for 200), however idle
+        // the machine; a loaded machine makes some requests slow but not all of them
+        java.util.Arrays.sort(each);
+        assertThat(Duration.ofNanos(each[20])).as("10th percentile").isLessThan(Duration.ofMillis(25));
+        assertThat(took).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test

@@ -228,6 +228,18 @@ class HttpServerTest {
     }
 
     @Test
+    void aClientThatDoesNotReadItsAnswerIsClosedAfterTheReadTimeout() throws Exception {
+        byte[] big = new byte[32 * 1024 * 1024];
+        HttpServer server = start(HttpServer.builder()
+                .get("/big", request -> new HttpResponse(200, "application/octet-stream", big, Map.of()))
+                .settings(HttpSettings.defaults().withReadTimeout(Duration.ofSeconds(1))));
+        RawHttp c = client(server);
+        c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"); // and never reads
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.stats().timeouts() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.stats().openConnections() == 0);
+    }
+
+    @Test
     void closeStopsEverything() throws Exception {
         HttpServer server = HttpServer.builder().get("/ok", text("ok")).bind("127.0.0.1", 0);
         RawHttp c = keep(new RawHttp(server.port()));
