@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An HTTP/1.1 server on Netty that a slow or hostile client cannot stall: socket I/O is
  * non-blocking on a few event-loop threads, endpoints run on a bounded pool with a bounded queue
- * ({@code 503} with {@code Retry-After} when saturated), a request must arrive in full within the
+ * ({@code 503} with {@code Retry-After} when saturated, in requests or in body bytes waiting), a
+ * request must arrive in full within the
  * read timeout, kept-alive connections are closed after the idle timeout, bodies and connections are
  * capped (see {@link HttpSettings}). {@code TCP_NODELAY} is set, so that kept-alive requests do not
  * wait on delayed ACKs.
@@ -73,6 +74,7 @@ public final class HttpServer implements AutoCloseable {
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         RequestHandler.Counters counters = new RequestHandler.Counters(requests, busy, failures);
+        BodyBudget budget = new BodyBudget(settings.maxQueuedBodyBytes());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, io)
                 .channel(NioServerSocketChannel.class)
@@ -97,7 +99,7 @@ public final class HttpServer implements AutoCloseable {
                                         timeouts))
                                 .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
                                 .addLast("body", new BodyLimit(settings.maxBodyBytes()))
-                                .addLast("requests", new RequestHandler(router, workers, counters));
+                                .addLast("requests", new RequestHandler(router, workers, counters, budget));
                     }
                 });
         try {

@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param workerThreads threads running endpoints (which may block on a store)
  * @param queueCapacity requests waiting for a worker thread; beyond, {@code 503} with {@code Retry-After}
  * @param ioThreads Netty event-loop threads doing the (non-blocking) socket I/O
+ * @param maxQueuedBodyBytes request bodies held by queued or running requests together; a request
+ *     whose body would pass it gets {@code 503} (one request is always admitted, whatever its size)
  */
 public record HttpSettings(int maxBodyBytes, Duration readTimeout, Duration idleTimeout, int maxConnections,
-        int workerThreads, int queueCapacity, int ioThreads) {
+        int workerThreads, int queueCapacity, int ioThreads, long maxQueuedBodyBytes) {
 
     /** The default body limit: 16 MiB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -27,44 +29,57 @@ public record HttpSettings(int maxBodyBytes, Duration readTimeout, Duration idle
         positive("workerThreads", workerThreads);
         positive("queueCapacity", queueCapacity);
         positive("ioThreads", ioThreads);
+        if (maxQueuedBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxQueuedBodyBytes must be positive, got " + maxQueuedBodyBytes);
+        }
         if (readTimeout.isNegative() || readTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
     }
 
-    /** 16 MiB bodies, 30 s to send a request, 60 s idle, 1,000 connections, 8 workers, 256 queued, 2 I/O threads. */
+    /**
+     * 16 MiB bodies, 30 s to send a request, 60 s idle, 1,000 connections, 8 workers, 256 queued,
+     * 2 I/O threads, 64 MiB of bodies waiting or being handled.
+     */
     public static HttpSettings defaults() {
         return new HttpSettings(DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(60), 1000, 8,
-                256, 2);
+                256, 2, 64L * 1024 * 1024);
     }
 
     /** The same with another read timeout. */
     public HttpSettings withReadTimeout(Duration timeout) {
         return new HttpSettings(maxBodyBytes, timeout, idleTimeout, maxConnections, workerThreads, queueCapacity,
-                ioThreads);
+                ioThreads, maxQueuedBodyBytes);
     }
 
     /** The same with another idle timeout. */
     public HttpSettings withIdleTimeout(Duration timeout) {
         return new HttpSettings(maxBodyBytes, readTimeout, timeout, maxConnections, workerThreads, queueCapacity,
-                ioThreads);
+                ioThreads, maxQueuedBodyBytes);
     }
 
     /** The same with another body limit. */
     public HttpSettings withMaxBodyBytes(int bytes) {
         return new HttpSettings(bytes, readTimeout, idleTimeout, maxConnections, workerThreads, queueCapacity,
-                ioThreads);
+                ioThreads, maxQueuedBodyBytes);
     }
 
     /** The same with other worker pool bounds. */
     public HttpSettings withWorkers(int threads, int queue) {
-        return new HttpSettings(maxBodyBytes, readTimeout, idleTimeout, maxConnections, threads, queue, ioThreads);
+        return new HttpSettings(maxBodyBytes, readTimeout, idleTimeout, maxConnections, threads, queue, ioThreads,
+                maxQueuedBodyBytes);
     }
 
     /** The same with another connection cap. */
     public HttpSettings withMaxConnections(int connections) {
         return new HttpSettings(maxBodyBytes, readTimeout, idleTimeout, connections, workerThreads, queueCapacity,
-                ioThreads);
+                ioThreads, maxQueuedBodyBytes);
+    }
+
+    /** The same with another bound on bodies waiting or being handled. */
+    public HttpSettings withMaxQueuedBodyBytes(long bytes) {
+        return new HttpSettings(maxBodyBytes, readTimeout, idleTimeout, maxConnections, workerThreads, queueCapacity,
+                ioThreads, bytes);
     }
 
     private static void positive(String name, int value) {

@@ -35,17 +35,19 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Router router;
     private final Executor executor;
     private final Counters counters;
+    private final BodyBudget budget;
     private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
     private boolean busy;
 
     /** The server-wide counters this handler adds to. */
     record Counters(LongAdder requests, LongAdder busyRejections, LongAdder endpointFailures) {}
 
-    RequestHandler(Router router, Executor executor, Counters counters) {
+    RequestHandler(Router router, Executor executor, Counters counters, BodyBudget budget) {
         super(false);
         this.router = router;
         this.executor = executor;
         this.counters = counters;
+        this.budget = budget;
     }
 
     @Override
@@ -123,16 +125,31 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private void run(ChannelHandlerContext ctx, Router.Found found, HttpRequest request, boolean keepAlive) {
+        int bytes = request.body().length;
+        if (!budget.take(bytes)) {
+            refuse(ctx, keepAlive);
+            return;
+        }
         try {
             executor.execute(() -> {
-                HttpResponse answer = call(found.endpoint(), request);
+                HttpResponse answer;
+                try {
+                    answer = call(found.endpoint(), request);
+                } finally {
+                    budget.give(bytes);
+                }
                 ctx.executor().execute(() -> respond(ctx, answer, keepAlive));
             });
         } catch (RejectedExecutionException e) {
-            counters.busyRejections().increment();
-            respond(ctx, HttpResponse.error(503, "server busy, retry shortly").withHeader("Retry-After", "1"),
-                    keepAlive);
+            budget.give(bytes);
+            refuse(ctx, keepAlive);
         }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, boolean keepAlive) {
+        counters.busyRejections().increment();
+        respond(ctx, HttpResponse.error(503, "server busy, retry shortly").withHeader("Retry-After", "1"),
+                keepAlive);
     }
 
     private HttpResponse call(HttpEndpoint endpoint, HttpRequest request) {

@@ -159,6 +159,37 @@ class HttpServerTest {
         assertThat(call(refused == b.get() ? second : third, "/slow").status()).as("served again").isEqualTo(200);
     }
 
+    @Test
+    void bodiesWaitingForWorkersAreBoundedInBytes() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        HttpEndpoint slow = request -> {
+            entered.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return new HttpResponse(200, "text/plain", "done".getBytes(UTF_8), Map.of());
+        };
+        HttpServer server = start(HttpServer.builder().post("/in", slow).get("/in", slow)
+                .settings(HttpSettings.defaults().withWorkers(1, 10).withMaxQueuedBodyBytes(1000)));
+        RawHttp first = client(server);
+        CompletableFuture<RawHttp.Answer> a = CompletableFuture.supplyAsync(() -> {
+            try {
+                return first.post("/in", "x".repeat(600));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+        RawHttp.Answer second = client(server).post("/in", "y".repeat(600));
+        assertThat(second.status()).as("600 + 600 bytes > 1000").isEqualTo(503);
+        assertThat(second.header("retry-after")).isEqualTo("1");
+        RawHttp third = client(server);
+        CompletableFuture<RawHttp.Answer> small = CompletableFuture.supplyAsync(() -> call(third, "/in"));
+        release.countDown();
+        assertThat(a.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(small.get(20, TimeUnit.SECONDS).status()).as("a bodiless request still fits").isEqualTo(200);
+        assertThat(client(server).post("/in", "z".repeat(900)).status()).as("budget given back").isEqualTo(200);
+    }
+
     private static RawHttp.Answer call(RawHttp c, String target) {
         try {
             return c.get(target);
