@@ -3,8 +3,9 @@ package org.myelin.http.server;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bytes of request bodies held by requests waiting for or running on a worker, server-wide: the
- * queue bound alone would let 256 queued 16 MiB bodies take 4 GiB.
+ * Bytes of request bodies in memory, server-wide, from their arrival until their endpoint is done:
+ * the body limit and the queue bound alone would let 1,000 connections or 256 queued requests of
+ * 16 MiB each take gigabytes.
  */
 final class BodyBudget {
     private final long max;
@@ -25,6 +26,10 @@ final class BodyBudget {
                 return true;
             }
         }
+    }
+
+    long held() {
+        return held.get();
     }
 
     void give(long bytes) {

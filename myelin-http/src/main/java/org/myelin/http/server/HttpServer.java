@@ -61,6 +61,7 @@ public final class HttpServer implements AutoCloseable {
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final BodyBudget budget;
 
     private HttpServer(String name, Router router, HttpSettings settings, String host, int port) throws IOException {
         this.name = name;
@@ -74,7 +75,7 @@ public final class HttpServer implements AutoCloseable {
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         RequestHandler.Counters counters = new RequestHandler.Counters(requests, busy, failures);
-        BodyBudget budget = new BodyBudget(settings.maxQueuedBodyBytes());
+        this.budget = new BodyBudget(settings.maxQueuedBodyBytes());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, io)
                 .channel(NioServerSocketChannel.class)
@@ -98,6 +99,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast("timer", new RequestTimer(settings.readTimeout(), settings.idleTimeout(),
                                         timeouts))
                                 .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
+                                .addLast("budget", new ReceiveBudget(budget, busy))
                                 .addLast("body", new BodyLimit(settings.maxBodyBytes()))
                                 .addLast("requests", new RequestHandler(router, workers, counters, budget));
                     }
@@ -129,7 +131,7 @@ public final class HttpServer implements AutoCloseable {
     /** The counters so far. */
     public HttpServerStats stats() {
         return new HttpServerStats(requests.sum(), busy.sum(), failures.sum(), timeouts.sum(), refused.sum(),
-                open.get());
+                open.get(), budget.held());
     }
 
     /** Stops listening, closes every connection and stops the threads; calling it again does nothing. */

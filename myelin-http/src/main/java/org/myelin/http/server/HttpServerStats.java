@@ -9,6 +9,7 @@ package org.myelin.http.server;
  * @param timeouts connections closed because a request did not arrive in time or sat idle too long
  * @param refusedConnections connections closed on accept because the cap was reached
  * @param openConnections connections open now
+ * @param bodyBytesInMemory request body bytes held now (being received, queued or handled)
  */
 public record HttpServerStats(long requests, long busyRejections, long endpointFailures, long timeouts,
-        long refusedConnections, int openConnections) {}
+        long refusedConnections, int openConnections, long bodyBytesInMemory) {}

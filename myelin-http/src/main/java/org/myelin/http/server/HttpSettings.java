@@ -13,8 +13,9 @@ import java.time.Duration;
  * @param workerThreads threads running endpoints (which may block on a store)
  * @param queueCapacity requests waiting for a worker thread; beyond, {@code 503} with {@code Retry-After}
  * @param ioThreads Netty event-loop threads doing the (non-blocking) socket I/O
- * @param maxQueuedBodyBytes request bodies held by queued or running requests together; a request
- *     whose body would pass it gets {@code 503} (one request is always admitted, whatever its size)
+ * @param maxQueuedBodyBytes request bodies in memory together, being received, queued or handled; a
+ *     request whose body would pass it gets {@code 503} and its connection is closed (when nothing
+ *     else is held, one body up to {@code maxBodyBytes} always passes)
  */
 public record HttpSettings(int maxBodyBytes, Duration readTimeout, Duration idleTimeout, int maxConnections,
         int workerThreads, int queueCapacity, int ioThreads, long maxQueuedBodyBytes) {

@@ -36,8 +36,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Executor executor;
     private final Counters counters;
     private final BodyBudget budget;
-    private final ArrayDeque<FullHttpRequest> pending = new ArrayDeque<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private boolean busy;
+
+    /** A pipelined request and the body bytes it holds in the budget. */
+    private record Pending(FullHttpRequest request, long bytes) {}
 
     /** The server-wide counters this handler adds to. */
     record Counters(LongAdder requests, LongAdder busyRejections, LongAdder endpointFailures) {}
@@ -53,44 +56,52 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         counters.requests().increment();
+        ReceiveBudget receive = ctx.pipeline().get(ReceiveBudget.class);
+        long bytes = receive == null ? 0 : receive.transfer();
         if (busy) {
             if (pending.size() >= MAX_PIPELINED) {
                 request.release();
+                budget.give(bytes);
                 log.debug("closing HTTP connection from {}: over {} pipelined requests",
                         ctx.channel().remoteAddress(), MAX_PIPELINED);
                 ctx.close();
                 return;
             }
-            pending.add(request);
+            pending.add(new Pending(request, bytes));
             return;
         }
-        start(ctx, request);
+        start(ctx, request, bytes);
     }
 
-    private void start(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private void start(ChannelHandlerContext ctx, FullHttpRequest request, long bytes) {
         busy = true;
         ctx.channel().config().setAutoRead(false);
         ctx.pipeline().get(RequestTimer.class).requestReceived();
+        boolean handedOver = false;
         try {
-            dispatch(ctx, request);
+            handedOver = dispatch(ctx, request, bytes);
         } finally {
             request.release();
+            if (!handedOver) {
+                budget.give(bytes);
+            }
         }
     }
 
-    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request) {
+    /** Answers the request or hands it to a worker; true if a worker took it (and its body bytes). */
+    private boolean dispatch(ChannelHandlerContext ctx, FullHttpRequest request, long bytes) {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             respond(ctx, HttpResponse.error(400, "bad HTTP request: "
                     + (cause == null ? "unreadable" : String.valueOf(cause.getMessage()))), false);
-            return;
+            return false;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         String method = request.method().name();
         String uri = request.uri();
         if (!uri.startsWith("/")) {
             respond(ctx, HttpResponse.error(400, "the request target must be a path starting with '/'"), keepAlive);
-            return;
+            return false;
         }
         QueryStringDecoder target = new QueryStringDecoder(uri, StandardCharsets.UTF_8, true, 1024, true);
         Router.Result route;
@@ -100,10 +111,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             query = target.parameters();
         } catch (IllegalArgumentException e) {
             respond(ctx, HttpResponse.error(400, "bad request target: " + e.getMessage()), keepAlive);
-            return;
+            return false;
         }
         if (route instanceof Router.Found found) {
-            run(ctx, found, toRequest(ctx, request, method, found, query), keepAlive);
+            return run(ctx, found, toRequest(ctx, request, method, found, query), keepAlive, bytes);
         } else if (route instanceof Router.WrongMethod wm) {
             String allow = String.join(", ", wm.allowed());
             respond(ctx, HttpResponse.error(405, "method " + method + " not allowed here; use " + allow)
@@ -112,6 +123,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             respond(ctx, HttpResponse.error(404, "no such endpoint: " + ((Router.NotFound) route).path()),
                     keepAlive);
         }
+        return false;
     }
 
     private static HttpRequest toRequest(ChannelHandlerContext ctx, FullHttpRequest request, String method,
@@ -124,12 +136,8 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 remote instanceof InetSocketAddress inet ? inet : null);
     }
 
-    private void run(ChannelHandlerContext ctx, Router.Found found, HttpRequest request, boolean keepAlive) {
-        int bytes = request.body().length;
-        if (!budget.take(bytes)) {
-            refuse(ctx, keepAlive);
-            return;
-        }
+    private boolean run(ChannelHandlerContext ctx, Router.Found found, HttpRequest request, boolean keepAlive,
+            long bytes) {
         try {
             executor.execute(() -> {
                 HttpResponse answer;
@@ -140,9 +148,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 }
                 ctx.executor().execute(() -> respond(ctx, answer, keepAlive));
             });
+            return true;
         } catch (RejectedExecutionException e) {
-            budget.give(bytes);
             refuse(ctx, keepAlive);
+            return false;
         }
     }
 
@@ -185,9 +194,9 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             if (timer != null) {
                 timer.responseSent();
             }
-            FullHttpRequest next = pending.poll();
+            Pending next = pending.poll();
             if (next != null) {
-                start(ctx, next);
+                start(ctx, next.request(), next.bytes());
             } else {
                 ctx.channel().config().setAutoRead(true);
             }
@@ -196,9 +205,10 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        FullHttpRequest r;
-        while ((r = pending.poll()) != null) {
-            r.release();
+        Pending p;
+        while ((p = pending.poll()) != null) {
+            p.request().release();
+            budget.give(p.bytes());
         }
         super.channelInactive(ctx);
     }

@@ -56,6 +56,7 @@ class HttpFuzzProperties {
             assertThat(server.stats().endpointFailures()).as("no endpoint threw").isZero();
             wellBehaved.close();
             await().atMost(Duration.ofSeconds(30)).until(() -> server.stats().openConnections() == 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.stats().bodyBytesInMemory() == 0);
             Runtime rt = Runtime.getRuntime();
             System.gc();
             assertThat(rt.totalMemory() - rt.freeMemory()).as("heap after the fuzz").isLessThan(256L << 20);

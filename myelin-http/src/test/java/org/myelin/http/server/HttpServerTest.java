@@ -190,6 +190,25 @@ class HttpServerTest {
         assertThat(client(server).post("/in", "z".repeat(900)).status()).as("budget given back").isEqualTo(200);
     }
 
+    @Test
+    void bodiesBeingReceivedCountTowardsTheBoundToo() throws Exception {
+        HttpServer server = start(HttpServer.builder().post("/in", text("in"))
+                .settings(HttpSettings.defaults().withMaxBodyBytes(800).withMaxQueuedBodyBytes(1000)));
+        RawHttp a = client(server);
+        a.send("POST /in HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\n" + "a".repeat(600)); // stalls
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.stats().bodyBytesInMemory() == 600);
+        RawHttp b = client(server);
+        b.send("POST /in HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n\r\n" + "b".repeat(600));
+        RawHttp.Answer refused = b.read();
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.header("retry-after")).isEqualTo("1");
+        assertThat(b.closedByServer()).isTrue();
+        a.close();
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.stats().bodyBytesInMemory() == 0);
+        assertThat(client(server).post("/in", "c".repeat(800)).status()).isEqualTo(200);
+        assertThat(server.stats().bodyBytesInMemory()).isZero();
+    }
+
     private static RawHttp.Answer call(RawHttp c, String target) {
         try {
             return c.get(target);

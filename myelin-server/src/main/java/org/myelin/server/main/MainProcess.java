@@ -135,7 +135,8 @@ public final class MainProcess implements AutoCloseable {
             HttpServerStats h = api.stats();
             root.putObject("http").put("requests", h.requests()).put("busy_rejections", h.busyRejections())
                     .put("endpoint_failures", h.endpointFailures()).put("timeouts", h.timeouts())
-                    .put("refused_connections", h.refusedConnections()).put("open_connections", h.openConnections());
+                    .put("refused_connections", h.refusedConnections()).put("open_connections", h.openConnections())
+                    .put("body_bytes_in_memory", h.bodyBytesInMemory());
         }
         return root;
     }
