@@ -56,6 +56,9 @@ public final class Json {
             return node;
         } catch (JsonProcessingException e) {
             throw new ProtocolException("invalid JSON: " + e.getOriginalMessage(), e);
+        } catch (NumberFormatException | ArithmeticException e) {
+            // a number whose exponent a BigDecimal cannot hold (1e99999999999): bad input, not a bug
+            throw new ProtocolException("invalid JSON: number out of range", e);
         }
     }
 

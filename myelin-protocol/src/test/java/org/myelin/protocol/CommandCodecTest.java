@@ -32,6 +32,15 @@ class CommandCodecTest {
     }
 
     @Test
+    void aNumberTooBigForABigDecimalIsAProtocolErrorNotANumberFormatException() {
+        RdataCommand r = (RdataCommand) CommandCodec.parse("RDATA s m 1 [1e99999999999]");
+        assertThatThrownBy(r.row()::tree).isInstanceOf(ProtocolException.class);
+        RdataCommand spaced = (RdataCommand) CommandCodec.parse("RDATA s m 1 [1e99999999999, 2]");
+        assertThatThrownBy(spaced.row()::canonicalText).isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> Json.parse("{\"a\":-1E-99999999999}")).isInstanceOf(ProtocolException.class);
+    }
+
+    @Test
     void userSyncHasFourFieldsInTheOldDialectAndFiveInTheLatest() {
         UserSyncCommand old = (UserSyncCommand) CommandCodec.parse("USER_SYNC w1 @a:x start 17");
         assertThat(old.deviceId()).isNull();

@@ -3,9 +3,7 @@ package org.myelin.http.catchup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.myelin.core.stream.StreamRow;
 import org.myelin.core.stream.UpdateBatch;
 import org.myelin.core.stream.UpdateFunction;
+import org.myelin.http.server.HttpServer;
 import org.myelin.protocol.RawJson;
 
 /** The catch-up endpoint and its client, over a real HTTP server on loopback. */
@@ -52,16 +51,15 @@ class CatchUpOverHttpTest {
         for (int token = 1; token <= 150; token++) {
             events.add(new StreamRow(token, RawJson.of("[\"ev\"," + token + "]")));
         }
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext(StreamUpdatesHandler.PATH, new StreamUpdatesHandler(
-                name -> name.equals("events") ? Optional.of(eventsUpdates) : Optional.empty(), "master", SECRET));
-        server.start();
-        base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        server = HttpServer.builder().get(StreamUpdatesHandler.ROUTE, new StreamUpdatesHandler(
+                name -> name.equals("events") ? Optional.of(eventsUpdates) : Optional.empty(), "master", SECRET))
+                .bind("127.0.0.1", 0);
+        base = URI.create("http://127.0.0.1:" + server.port());
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private HttpResponse<String> get(String pathAndQuery, String authorization) throws Exception {
@@ -98,7 +96,7 @@ class CatchUpOverHttpTest {
         assertThat(get(StreamUpdatesHandler.PATH + "nosuch/tx1?from_token=0&upto_token=5", "Bearer " + SECRET)
                 .statusCode()).isEqualTo(400);
         assertThat(get(StreamUpdatesHandler.PATH + "events?from_token=0&upto_token=5", "Bearer " + SECRET)
-                .statusCode()).as("no transaction id").isEqualTo(400);
+                .statusCode()).as("no transaction id: no such route, as in Synapse").isEqualTo(404);
         assertThat(get(StreamUpdatesHandler.PATH + "events/tx1?from_token=x&upto_token=5", "Bearer " + SECRET)
                 .statusCode()).isEqualTo(400);
 

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.stream.SynapseStreams;
+import org.myelin.http.server.HttpServerStats;
+import org.myelin.http.server.HttpSettings;
 import org.myelin.protocol.Json;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
@@ -55,7 +57,7 @@ public final class MainProcess implements AutoCloseable {
             streams.attach(engine);
             this.tcp = TcpServer.start(config.listenTcp().host(), config.listenTcp().port(), config.serverName(),
                     config.tcpSettings(), new EngineLinks(engine));
-            this.http = new HttpApi(config.listenHttp(), streams, this::status,
+            this.http = new HttpApi(config.listenHttp(), HttpSettings.defaults(), streams, this::status,
                     new MainMetrics(engine, tcp.metrics(), streams), config.replicationSecret());
         } catch (IOException | RuntimeException e) {
             closeQuietly();
@@ -128,6 +130,14 @@ public final class MainProcess implements AutoCloseable {
         engine.taskStats().forEach((name, s) -> tasks.putObject(name)
                 .put("started", s.started()).put("running", s.running()).put("failed", s.failed())
                 .put("seconds", s.totalNanos() / 1e9));
+        HttpApi api = http; // null while the constructor is still binding
+        if (api != null) {
+            HttpServerStats h = api.stats();
+            root.putObject("http").put("requests", h.requests()).put("busy_rejections", h.busyRejections())
+                    .put("endpoint_failures", h.endpointFailures()).put("timeouts", h.timeouts())
+                    .put("refused_connections", h.refusedConnections()).put("open_connections", h.openConnections())
+                    .put("body_bytes_in_memory", h.bodyBytesInMemory());
+        }
         return root;
     }
 

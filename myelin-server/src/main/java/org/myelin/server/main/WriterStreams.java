@@ -11,6 +11,7 @@ import org.myelin.core.ReplicationEngine;
 import org.myelin.core.outbound.OutboundStream;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.core.stream.UpdateFunction;
+import org.myelin.http.api.AppendRowsEndpoint;
 import org.myelin.protocol.RawJson;
 import org.myelin.store.StreamStore;
 
@@ -20,8 +21,8 @@ import org.myelin.store.StreamStore;
  * query per stream and wake-up; the store stays the source of truth across restarts.
  */
 final class WriterStreams {
-    /** Stream names a line can carry as one word and a URL as one segment. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
+    /** Stream names a line can carry as one word and a URL as one segment (not {@code .} or {@code ..}). */
+    static final Pattern NAME = AppendRowsEndpoint.STREAM_NAME;
 
     private final StreamStore store;
     private final String instance;
@@ -71,7 +72,8 @@ final class WriterStreams {
      */
     List<Long> append(String stream, List<RawJson> rows, boolean sameToken) {
         if (!NAME.matcher(stream).matches()) {
-            throw new IllegalArgumentException("stream names are 1-100 letters, digits, '_', '.' or '-'");
+            throw new IllegalArgumentException(
+                    "stream names are 1-100 letters, digits, '_', '.' or '-', and not '.' or '..'");
         }
         AtomicLong token = current.get(stream);
         if (token == null) {
