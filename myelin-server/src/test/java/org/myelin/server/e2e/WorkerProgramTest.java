@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.myelin.protocol.Json;
 import org.myelin.protocol.RawJson;
 import org.myelin.server.CliRun;
+import org.slf4j.LoggerFactory;
 
 /** {@code myelin worker} as a real program: resuming with {@code --state}, stopping, failing output. */
 class WorkerProgramTest {
@@ -117,6 +118,37 @@ class WorkerProgramTest {
         JsonNode saved = Json.parse(Files.readString(state));
         assertThat(saved.get("positions").get("events").get("master").asLong()).isEqualTo(events.get());
         assertThat(saved.get("positions").get("typing").get("master").asLong()).isEqualTo(typing.get());
+    }
+
+    @Test
+    void sigtermMidCatchUpStopsWithinSecondsAndARestartPrintsTheRestExactlyOnce() throws Exception {
+        cluster = new Cluster(tmp.resolve("main"), Cluster.FAST);
+        int backlog = 50_000;
+        for (int done = 0; done < backlog; done += 10_000) {
+            append("events", "e", done + 1, 10_000);
+        }
+        Path state = tmp.resolve("worker.state");
+        Program first = worker("err-first", true, "--follow", "events", "--from", "events=0", "--state",
+                state.toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.lines.size() > 1_000);
+        long start = System.nanoTime();
+        assertThat(first.terminate(Duration.ofSeconds(30))).as(first.err()).isEqualTo(143);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        int printedBefore = first.lines.size();
+        LoggerFactory.getLogger(WorkerProgramTest.class).warn("SIGTERM mid-catch-up: exit after {} ms, {} of {} rows"
+                + " printed", millis, printedBefore, backlog);
+        assertThat(printedBefore).as("stopped mid-catch-up").isLessThan(backlog);
+        assertThat(millis).as("exit took %d ms", millis).isLessThan(5_000);
+
+        Program second = worker("err-second", true, "--follow", "events", "--state", state.toString());
+        await().atMost(Duration.ofSeconds(120)).until(() -> printedBefore + second.lines.size() >= backlog);
+        assertThat(second.terminate(Duration.ofSeconds(30))).as(second.err()).isEqualTo(143);
+        List<String> all = new ArrayList<>(parse(first.lines));
+        all.addAll(parse(second.lines));
+        assertThat(all).hasSize(backlog);
+        for (int i = 0; i < backlog; i++) {
+            assertThat(all.get(i)).isEqualTo("events " + (i + 1) + " [\"e" + (i + 1) + "\"]");
+        }
     }
 
     private static long tokenOf(String parsed) {
