@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.myelin.server.Main;
 
@@ -19,7 +18,8 @@ import org.myelin.server.Main;
  */
 final class Program implements AutoCloseable {
     final Process process;
-    final List<String> lines = new CopyOnWriteArrayList<>();
+    /** Guarded by itself (a copy-on-write list would make reading many lines quadratic). */
+    private final List<String> lines = new ArrayList<>();
     private final Path stderr;
     private final Thread reader;
 
@@ -30,7 +30,9 @@ final class Program implements AutoCloseable {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
                 }
             } catch (IOException e) {
                 // closed by the test (the reader went away, like head)
@@ -77,6 +79,20 @@ final class Program implements AutoCloseable {
         }
         reader.join(10_000); // every line it printed has been read
         return process.exitValue();
+    }
+
+    /** The lines printed so far. */
+    List<String> lines() {
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
+    }
+
+    /** How many lines were printed so far. */
+    int count() {
+        synchronized (lines) {
+            return lines.size();
+        }
     }
 
     String err() {

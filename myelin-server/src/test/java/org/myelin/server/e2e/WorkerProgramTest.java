@@ -88,21 +88,21 @@ class WorkerProgramTest {
             Program p = worker("err-" + run, true, "--follow", "events,typing", "--from", "events=0,typing/master=0",
                     "--state", state.toString());
             int before = events.get();
-            await().atMost(Duration.ofSeconds(60)).until(() -> p.lines.size() > 50
-                    && parse(p.lines).stream().anyMatch(l -> l.startsWith("events ") && tokenOf(l) > before));
+            await().atMost(Duration.ofSeconds(60)).until(() -> p.count() > 50
+                    && parse(p.lines()).stream().anyMatch(l -> l.startsWith("events ") && tokenOf(l) > before));
             // a JVM stopped by SIGTERM exits 143 once its shutdown work is done
             assertThat(p.terminate(Duration.ofSeconds(30))).as(p.err()).isEqualTo(143);
             assertThat(p.err()).doesNotContain("ERROR");
-            printed.addAll(parse(p.lines));
+            printed.addAll(parse(p.lines()));
         }
         writing.set(false);
         writer.get(30, TimeUnit.SECONDS);
         // a last run prints the rest
         Program last = worker("err-last", true, "--follow", "events,typing", "--state", state.toString());
         int total = events.get() + typing.get();
-        await().atMost(Duration.ofSeconds(60)).until(() -> printed.size() + last.lines.size() >= total);
+        await().atMost(Duration.ofSeconds(60)).until(() -> printed.size() + last.count() >= total);
         assertThat(last.terminate(Duration.ofSeconds(30))).as(last.err()).isEqualTo(143);
-        printed.addAll(parse(last.lines));
+        printed.addAll(parse(last.lines()));
 
         List<String> expected = new ArrayList<>();
         for (int i = 1; i <= events.get(); i++) {
@@ -130,21 +130,21 @@ class WorkerProgramTest {
         Path state = tmp.resolve("worker.state");
         Program first = worker("err-first", true, "--follow", "events", "--from", "events=0", "--state",
                 state.toString());
-        await().atMost(Duration.ofSeconds(60)).until(() -> first.lines.size() > 1_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.count() > 1_000);
         long start = System.nanoTime();
         assertThat(first.terminate(Duration.ofSeconds(30))).as(first.err()).isEqualTo(143);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        int printedBefore = first.lines.size();
+        int printedBefore = first.count();
         LoggerFactory.getLogger(WorkerProgramTest.class).warn("SIGTERM mid-catch-up: exit after {} ms, {} of {} rows"
                 + " printed", millis, printedBefore, backlog);
         assertThat(printedBefore).as("stopped mid-catch-up").isLessThan(backlog);
         assertThat(millis).as("exit took %d ms", millis).isLessThan(5_000);
 
         Program second = worker("err-second", true, "--follow", "events", "--state", state.toString());
-        await().atMost(Duration.ofSeconds(120)).until(() -> printedBefore + second.lines.size() >= backlog);
+        await().atMost(Duration.ofSeconds(120)).until(() -> printedBefore + second.count() >= backlog);
         assertThat(second.terminate(Duration.ofSeconds(30))).as(second.err()).isEqualTo(143);
-        List<String> all = new ArrayList<>(parse(first.lines));
-        all.addAll(parse(second.lines));
+        List<String> all = new ArrayList<>(parse(first.lines()));
+        all.addAll(parse(second.lines()));
         assertThat(all).hasSize(backlog);
         for (int i = 0; i < backlog; i++) {
             assertThat(all.get(i)).isEqualTo("events " + (i + 1) + " [\"e" + (i + 1) + "\"]");
