@@ -468,7 +468,7 @@ public final class ReplicationReceiver implements AutoCloseable {
             for (String stream : missing) {
                 if (warnedUnannounced.add(stream)) {
                     log.warn("stream {} is followed but the writer at {} did not announce it (it announced {});"
-                            + " not waiting for it", stream, connection.describe(), new TreeSet<>(announced));
+                            + " not waiting for it", stream, connection.describe(), new TreeSet<>(positionsSeen));
                 }
             }
             checkEstablished();

@@ -77,7 +77,7 @@ public final class WorkerProcess implements AutoCloseable {
             }
             throw e;
         }
-        log.info("worker '{}' following {} from {} (server '{}'), catching up from {}, resuming at {}",
+        log.info("worker '{}' following {} from {} (server '{}'), catching up from {}, resuming {}",
                 config.name(), config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(),
                 config.serverName(), config.catchUp(), describe(config.resume()));
     }
@@ -113,9 +113,9 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     private static String describe(ResumePositions resume) {
-        String others = resume.otherwise().isPresent() ? "after " + resume.otherwise().getAsLong()
-                : "the announced position";
-        return resume.tokens().isEmpty() ? others : resume.tokens() + ", other streams " + others;
+        String others = resume.otherwise().isPresent() ? "after token " + resume.otherwise().getAsLong()
+                : "at the position announced";
+        return resume.tokens().isEmpty() ? "every stream " + others : resume.tokens() + ", other streams " + others;
     }
 
     /**
