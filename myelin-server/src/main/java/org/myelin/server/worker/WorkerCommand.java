@@ -117,8 +117,14 @@ public final class WorkerCommand implements Callable<Integer> {
                 merged.putAll(saved); // the state file knows what was printed; it wins
                 resume = new ResumePositions(merged, resume.otherwise());
             }
+            if (stateFile != null) {
+                stateFile.save(saved); // can it be written at all? better refused now than after rows
+            }
         } catch (IllegalArgumentException | StateFile.StateFileException e) {
             err.println("myelin worker: " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException e) {
+            err.println("myelin worker: cannot write state file " + state + ": " + e);
             return 2;
         }
         PrintWriter out = spec.commandLine().getOut();

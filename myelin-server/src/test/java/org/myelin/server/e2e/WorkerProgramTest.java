@@ -193,6 +193,11 @@ class WorkerProgramTest {
         run = CliRun.of("worker", "--name", "w", "--data", tmp.toString(), "--state", state.toString());
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("not a non-negative integer");
+
+        run = CliRun.of("worker", "--name", "w", "--data", tmp.toString(), "--state",
+                tmp.resolve("no-such-dir/w.state").toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("cannot write state file");
     }
 
     @Test
