@@ -6,10 +6,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import org.myelin.core.inbound.InboundStreams;
 import org.myelin.core.inbound.ReplicationDataHandler;
 import org.myelin.core.inbound.ReplicationReceiver;
+import org.myelin.core.inbound.ResumePositions;
 import org.myelin.core.link.ReplicationConnection;
 import org.myelin.core.outbound.OutboundStream;
 import org.myelin.core.outbound.ReplicationStreamer;
@@ -50,8 +50,8 @@ public final class ReplicationEngine implements AutoCloseable {
         this.streamer = b.outbound.isEmpty() ? null
                 : new ReplicationStreamer(b.instanceName, b.outbound, b.fetchLimit, b.maxLineBytes, b.retryDelay);
         this.receiver = b.inbound == null ? null
-                : new ReplicationReceiver(b.instanceName, b.inbound, b.handler, tasks, b.initialToken, b.fetchLimit,
-                        b.maxQueuedPerLink);
+                : new ReplicationReceiver(b.instanceName, b.inbound, b.handler, tasks, b.resume, b.fetchLimit,
+                        b.maxQueuedPerLink, b.announceGrace);
         this.listener = b.listener;
     }
 
@@ -162,9 +162,15 @@ public final class ReplicationEngine implements AutoCloseable {
         return tasks.stats();
     }
 
-    /** Stops streaming and waits (bounded) for running tasks. */
+    /**
+     * Stops streaming and receiving, and waits (bounded) for running tasks. Catch-ups stop at their
+     * next page or token group; once this returns, no more rows reach the handler.
+     */
     @Override
     public void close() {
+        if (receiver != null) {
+            receiver.close();
+        }
         if (streamer != null) {
             streamer.close();
         }
@@ -177,7 +183,8 @@ public final class ReplicationEngine implements AutoCloseable {
         private final List<OutboundStream> outbound = new ArrayList<>();
         private InboundStreams inbound;
         private ReplicationDataHandler handler;
-        private OptionalLong initialToken = OptionalLong.empty();
+        private ResumePositions resume = ResumePositions.atAnnounced();
+        private Duration announceGrace = Duration.ofMillis(500);
         private CommandListener listener;
         private int fetchLimit = 100;
         private int maxQueuedPerLink = 10_000;
@@ -203,11 +210,35 @@ public final class ReplicationEngine implements AutoCloseable {
         }
 
         /**
-         * Where followed streams start when this process has no token yet: rows after it are fetched
-         * on the first POSITION. Without it a stream starts at the first position announced.
+         * Where every followed stream starts: rows after {@code token} are fetched on the first
+         * POSITION. Tokens of different streams are unrelated, so this is exact only for 0 or a
+         * single stream; use {@link #startFrom(ResumePositions)} to resume several. Without either,
+         * a stream starts at the first position announced.
          */
         public Builder startFrom(long token) {
-            this.initialToken = OptionalLong.of(token);
+            this.resume = ResumePositions.everyStreamFrom(token);
+            return this;
+        }
+
+        /**
+         * Where each (stream, writer instance) resumes: rows after its token are fetched on the first
+         * POSITION; pairs not listed start as {@link ResumePositions#otherwise()} says.
+         */
+        public Builder startFrom(ResumePositions positions) {
+            this.resume = Objects.requireNonNull(positions, "positions");
+            return this;
+        }
+
+        /**
+         * How long a link must be quiet of POSITIONs of new streams before the writer's answer to
+         * REPLICATE counts as complete, when not every expected stream was announced (default 500 ms;
+         * an RDATA after the POSITIONs ends it sooner).
+         */
+        public Builder announceGrace(Duration grace) {
+            if (grace.isNegative() || grace.isZero()) {
+                throw new IllegalArgumentException("announce grace must be positive");
+            }
+            this.announceGrace = grace;
             return this;
         }
 

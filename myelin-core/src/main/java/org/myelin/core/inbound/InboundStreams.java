@@ -10,7 +10,9 @@ import org.myelin.core.stream.UpdateFunction;
  * Which streams a worker follows and how it catches up on each.
  *
  * @param followed the streams followed by name, or empty to follow every stream announced
- * @param expected streams whose catch-up must finish before a link counts as established
+ * @param expected streams the writer should announce: once all of them were announced the link need
+ *     not wait for the rest of the writer's answer to REPLICATE; one the writer does not announce is
+ *     logged (WARN) and does not hold the link back
  * @param catchUp the update function for a stream name, or null when it cannot be fetched
  */
 public record InboundStreams(Set<String> followed, Set<String> expected, Function<String, UpdateFunction> catchUp) {

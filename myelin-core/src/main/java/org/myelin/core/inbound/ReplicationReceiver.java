@@ -1,13 +1,20 @@
 package org.myelin.core.inbound;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -39,18 +46,33 @@ import org.slf4j.LoggerFactory;
  *       again after reconnecting; the client's backoff is reset only once every stream caught up.
  *   <li>Memory is bounded: when a link has {@code maxQueued} commands waiting, reading from it stops
  *       until half have been handled, and the writer sees a congested link.
+ *   <li>Streams resume per (stream, writer instance) from {@link ResumePositions}.
+ *   <li>A link counts as established once every followed stream the writer announced has caught
+ *       up. The writer answers REPLICATE with a burst of POSITIONs, one per stream it has, and
+ *       never says the burst is over, so the announced set counts as complete when (a) every
+ *       expected stream has been announced, or (b) an RDATA arrives after a POSITION (live traffic
+ *       follows the burst), or (c) no POSITION of a new stream came for the announce grace period
+ *       (ten times that when none came at all). An expected stream the writer did not announce
+ *       is reported once (WARN) and does not hold the link back.
+ *   <li>Closing a link or the receiver stops its catch-ups promptly: checked between pages and
+ *       between token groups, an update-function call in flight is interrupted, and no row of a
+ *       closed link (or after {@link #close()}) reaches the handler.
  * </ul>
  */
-public final class ReplicationReceiver {
+public final class ReplicationReceiver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicationReceiver.class);
 
     private final String instanceName;
     private final InboundStreams streams;
     private final ReplicationDataHandler handler;
     private final BackgroundTasks tasks;
-    private final OptionalLong initialToken;
+    private final ResumePositions resume;
+    private final Duration announceGrace;
     private final int fetchLimit;
     private final int maxQueued;
+    private final ScheduledExecutorService timer;
+    private final Set<String> warnedUnannounced = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
     private final Map<String, StreamQueue> queues = new ConcurrentHashMap<>();
     private final Map<ReplicationConnection, LinkState> links = new ConcurrentHashMap<>();
     /** Current token per stream, then per writer instance; each stream's entry is touched only by its queue. */
@@ -72,25 +94,63 @@ public final class ReplicationReceiver {
      */
     public ReplicationReceiver(String instanceName, InboundStreams streams, ReplicationDataHandler handler,
             BackgroundTasks tasks, OptionalLong initialToken, int fetchLimit, int maxQueued) {
+        this(instanceName, streams, handler, tasks, ResumePositions.atAnnounced().withOtherwise(initialToken),
+                fetchLimit, maxQueued, Duration.ofMillis(500));
+    }
+
+    /**
+     * @param instanceName this process's name; RDATA and POSITION from it are echoes, ignored
+     * @param streams what to follow and how to catch up
+     * @param handler receives the rows
+     * @param tasks runs the per-stream queues
+     * @param resume where each (stream, instance) starts when this process has no token for it yet
+     * @param fetchLimit rows per update-function call
+     * @param maxQueued commands waiting per link before reading from it pauses
+     * @param announceGrace how long a link must be quiet of POSITIONs of new streams before the
+     *     writer's announced set counts as complete
+     */
+    public ReplicationReceiver(String instanceName, InboundStreams streams, ReplicationDataHandler handler,
+            BackgroundTasks tasks, ResumePositions resume, int fetchLimit, int maxQueued, Duration announceGrace) {
         this.instanceName = instanceName;
         this.streams = streams;
         this.handler = handler;
         this.tasks = tasks;
-        this.initialToken = initialToken;
+        this.resume = resume;
+        this.announceGrace = announceGrace;
         this.fetchLimit = fetchLimit;
         this.maxQueued = maxQueued;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "replication-" + instanceName + "-announce");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Stops delivering: queued commands are skipped, running catch-ups stop at the next page or token
+     * group (an update-function call in flight is interrupted). A handler call already running
+     * finishes; the caller waits for it by closing the tasks afterwards.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        links.values().forEach(LinkState::stop);
+        timer.shutdownNow();
     }
 
     /** A link opened; its streams start "not caught up". */
     public void connected(ReplicationConnection connection) {
-        links.put(connection, new LinkState(connection));
+        LinkState link = new LinkState(connection);
+        links.put(connection, link);
+        // a writer that announces nothing at all still ends its (empty) burst eventually
+        link.restartGrace(announceGrace.multipliedBy(10));
     }
 
     /** A link closed: its queued commands are skipped and its pending batches dropped. */
     public void disconnected(ReplicationConnection connection) {
         LinkState link = links.remove(connection);
         if (link != null) {
-            link.closed = true;
+            link.stop();
         }
     }
 
@@ -107,12 +167,16 @@ public final class ReplicationReceiver {
         } else {
             throw new IllegalArgumentException("not a stream command: " + command.name());
         }
-        if (instance.equals(instanceName) || !streams.follows(stream)) {
-            return; // our own echo, or a stream nobody here wants
+        if (instance.equals(instanceName)) {
+            return; // our own echo
         }
         LinkState link = links.get(connection);
-        if (link == null) {
+        if (link == null || closed) {
             return; // closed meanwhile
+        }
+        link.noteAnnouncement(command instanceof PositionCommand, stream);
+        if (!streams.follows(stream)) {
+            return; // a stream nobody here wants
         }
         if (command instanceof PositionCommand) {
             link.announced.add(stream);
@@ -185,7 +249,7 @@ public final class ReplicationReceiver {
         private void drain() {
             try {
                 for (Item item; (item = items.poll()) != null; ) {
-                    if (!item.link.closed && !item.link.failed.contains(stream)) {
+                    if (!item.link.closed && !closed && !item.link.failed.contains(stream)) {
                         handle(item);
                     }
                     item.link.handled();
@@ -207,6 +271,12 @@ public final class ReplicationReceiver {
                     rdata(item.link, (RdataCommand) item.command);
                 }
             } catch (Exception | LinkageError | AssertionError e) {
+                if (item.link.closed || closed) {
+                    // stopped on purpose (link gone or shutting down): the token stays put, nothing to report
+                    log.debug("stream {} stopped: link {} closed ({})", stream, item.link.connection.describe(),
+                            e.toString());
+                    return;
+                }
                 // The token did not move past the failed rows; drop this link's stream state and have
                 // the link reconnect, which re-announces the position and fetches them again.
                 item.link.failed.add(stream);
@@ -236,7 +306,7 @@ public final class ReplicationReceiver {
                 rdataDropped.add(rows.size());
                 return;
             }
-            deliver(r.instance(), token, rows);
+            deliver(link, r.instance(), token, rows);
         }
 
         private void position(LinkState link, PositionCommand p) throws Exception {
@@ -244,31 +314,32 @@ public final class ReplicationReceiver {
             link.batches.remove(stream);
             String instance = p.instance();
             Long known = currentToken(stream, instance);
-            long current = known != null ? known
-                    : initialToken.isPresent() ? initialToken.getAsLong() : p.newToken();
+            OptionalLong start = resume.startOf(stream, instance);
+            long current = known != null ? known : start.isPresent() ? start.getAsLong() : p.newToken();
             if (current > p.newToken()) {
                 log.info("stream {} of {} was reset: our token {} is past its position {}; resyncing",
                         stream, instance, current, p.newToken());
             } else if (current < p.prevToken()) {
-                catchUp(instance, current, p.newToken());
+                catchUp(link, instance, current, p.newToken());
             }
+            link.checkOpen();
             setToken(stream, instance, p.newToken());
             handler.onPosition(stream, instance, p.newToken());
             link.caughtUp.add(stream);
             link.checkEstablished();
         }
 
-        private void catchUp(String instance, long from, long upto) throws Exception {
+        private void catchUp(LinkState link, String instance, long from, long upto) throws Exception {
             UpdateFunction updates = streams.updates(stream).orElseThrow(() ->
                     new IllegalStateException("no way to fetch rows of stream " + stream));
             catchUps.increment();
             log.debug("catching up stream {} of {} from {} to {}", stream, instance, from, upto);
             long current = from;
             while (true) {
-                UpdateBatch batch = updates.getUpdates(instance, current, upto, fetchLimit);
+                UpdateBatch batch = link.fetch(updates, instance, current, upto, fetchLimit);
                 for (TokenGroup group : TokenGroup.of(batch.rows())) {
                     if (group.token() > current) {
-                        deliver(instance, group.token(), group.rows());
+                        deliver(link, instance, group.token(), group.rows());
                         current = group.token();
                     }
                 }
@@ -283,7 +354,8 @@ public final class ReplicationReceiver {
             }
         }
 
-        private void deliver(String instance, long token, List<RawJson> rows) throws Exception {
+        private void deliver(LinkState link, String instance, long token, List<RawJson> rows) throws Exception {
+            link.checkOpen(); // between token groups: a closed link or receiver delivers nothing more
             handler.onRows(stream, instance, token, rows);
             setToken(stream, instance, token);
             rowsDelivered.add(rows.size());
@@ -302,10 +374,104 @@ public final class ReplicationReceiver {
         final AtomicBoolean established = new AtomicBoolean();
         final AtomicInteger queued = new AtomicInteger();
         final AtomicBoolean paused = new AtomicBoolean();
+        /** Streams of which this link sent a POSITION (followed or not). */
+        final Set<String> positionsSeen = ConcurrentHashMap.newKeySet();
+        final AtomicBoolean announceComplete = new AtomicBoolean();
+        /** Threads inside an update-function call for this link; guarded by {@code this}. */
+        private final Set<Thread> fetching = new HashSet<>();
+        private ScheduledFuture<?> grace;
         volatile boolean closed;
 
         LinkState(ReplicationConnection connection) {
             this.connection = connection;
+        }
+
+        /** Marks the link closed and interrupts its update-function calls in flight. */
+        void stop() {
+            synchronized (this) {
+                closed = true;
+                fetching.forEach(Thread::interrupt);
+                if (grace != null) {
+                    grace.cancel(false);
+                }
+            }
+        }
+
+        /** Throws if rows of this link must no longer be delivered. */
+        void checkOpen() throws LinkClosedException {
+            if (closed || ReplicationReceiver.this.closed) {
+                throw new LinkClosedException(connection.describe());
+            }
+        }
+
+        /** One page of a catch-up, interruptible by {@link #stop()}. */
+        UpdateBatch fetch(UpdateFunction updates, String instance, long from, long upto, int limit) throws Exception {
+            Thread self = Thread.currentThread();
+            synchronized (this) {
+                checkOpen();
+                fetching.add(self);
+            }
+            try {
+                return updates.getUpdates(instance, from, upto, limit);
+            } finally {
+                synchronized (this) {
+                    fetching.remove(self);
+                }
+                if (closed || ReplicationReceiver.this.closed) {
+                    Thread.interrupted(); // an interrupt meant for this fetch must not hit the next task
+                }
+            }
+        }
+
+        /** Tracks the writer's answer to REPLICATE; called on the link's I/O thread. */
+        void noteAnnouncement(boolean position, String stream) {
+            if (announceComplete.get()) {
+                return;
+            }
+            if (position) {
+                if (positionsSeen.add(stream)) {
+                    restartGrace(announceGrace);
+                }
+            } else if (!positionsSeen.isEmpty()) {
+                announcementComplete("an RDATA followed the POSITIONs");
+            }
+        }
+
+        synchronized void restartGrace(Duration delay) {
+            if (closed || announceComplete.get()) {
+                return;
+            }
+            if (grace != null) {
+                grace.cancel(false);
+            }
+            try {
+                grace = timer.schedule(() -> announcementComplete("no new stream announced for " + delay.toMillis()
+                        + " ms"), delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the receiver is closing
+            }
+        }
+
+        /** The writer has announced every stream it has: warn of expected ones it lacks, then check. */
+        void announcementComplete(String why) {
+            if (closed || !announceComplete.compareAndSet(false, true)) {
+                return;
+            }
+            synchronized (this) {
+                if (grace != null) {
+                    grace.cancel(false);
+                }
+            }
+            Set<String> missing = new TreeSet<>(streams.expected());
+            missing.removeAll(announced);
+            log.debug("link {} announced {} streams ({})", connection.describe(), positionsSeen.size(), why);
+            for (String stream : missing) {
+                if (warnedUnannounced.add(stream)) {
+                    log.warn("stream {} is followed but the writer at {} did not announce it (it announced {});"
+                            + " not waiting for it", stream, connection.describe(), new TreeSet<>(positionsSeen));
+                }
+            }
+            checkEstablished();
         }
 
         /** One queued command was dealt with; resume reading once half the queue is gone. */
@@ -317,11 +483,20 @@ public final class ReplicationReceiver {
         }
 
         void checkEstablished() {
-            if (caughtUp.containsAll(streams.expected()) && caughtUp.containsAll(announced)
+            boolean allAnnounced = announceComplete.get()
+                    || !streams.expected().isEmpty() && announced.containsAll(streams.expected());
+            if (allAnnounced && caughtUp.containsAll(announced) && !closed
                     && established.compareAndSet(false, true)) {
                 log.info("link {} established: {} streams caught up", connection.describe(), caughtUp.size());
                 connection.markEstablished();
             }
+        }
+    }
+
+    /** Why a catch-up or delivery stopped: its link (or the receiver) closed. */
+    static final class LinkClosedException extends Exception {
+        LinkClosedException(String link) {
+            super("link " + link + " closed", null, false, false);
         }
     }
 }

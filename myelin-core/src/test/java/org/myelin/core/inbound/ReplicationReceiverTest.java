@@ -4,14 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.myelin.core.MemoryStream;
 import org.myelin.core.RecordingConnection;
+import org.myelin.core.stream.StreamRow;
+import org.myelin.core.stream.UpdateBatch;
+import org.myelin.core.stream.UpdateFunction;
 import org.myelin.core.task.BackgroundTasks;
 import org.myelin.protocol.CommandCodec;
 import org.myelin.protocol.RawJson;
@@ -149,5 +158,124 @@ class ReplicationReceiverTest {
         await().untilAsserted(() -> assertThat(delivered).containsExactly(
                 "events master 1 [[1]]", "events master 2 [[\"poison\"]]", "events master 3 [[3]]"));
         assertThat(again.established).isEqualTo(1);
+    }
+
+    /** An update function over rows 1..size (one row per token), made up on demand. */
+    private static UpdateFunction counting(long size) {
+        return (instance, from, upto, limit) -> {
+            List<StreamRow> rows = new ArrayList<>();
+            long last = Math.min(upto, size);
+            for (long t = from + 1; t <= last && rows.size() < limit; t++) {
+                rows.add(new StreamRow(t, RawJson.of("[" + t + "]")));
+            }
+            long reached = rows.isEmpty() ? upto : rows.get(rows.size() - 1).token();
+            return new UpdateBatch(rows, rows.size() == limit && reached < upto ? reached : upto,
+                    rows.size() == limit && reached < upto);
+        };
+    }
+
+    private ReplicationReceiver receiver(InboundStreams streams, ReplicationDataHandler h, ResumePositions resume,
+            Duration grace) {
+        ReplicationReceiver r = new ReplicationReceiver("worker1", streams, h, tasks, resume, 100, 10_000, grace);
+        r.connected(link);
+        return r;
+    }
+
+    @Test
+    void closingStopsALongCatchUpPromptlyAndNothingIsDeliveredAfter() throws Exception {
+        AtomicLong deliveredAfterClose = new AtomicLong();
+        AtomicBoolean closedFlag = new AtomicBoolean();
+        AtomicLong rows = new AtomicLong();
+        ReplicationReceiver r = receiver(new InboundStreams(Set.of("events"), Set.of("events"),
+                s -> counting(200_000)), (stream, instance, token, batch) -> {
+                    if (closedFlag.get()) {
+                        deliveredAfterClose.incrementAndGet();
+                    }
+                    rows.incrementAndGet();
+                    Thread.sleep(0, 200_000); // a slow-ish handler
+                }, ResumePositions.everyStreamFrom(0), Duration.ofMillis(500));
+        feed(r, link, "POSITION events master 200000 200000");
+        await().until(() -> rows.get() > 1000);
+        long start = System.nanoTime();
+        r.close();
+        tasks.close(); // what the engine does: wait for the running handler call
+        closedFlag.set(true);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long at = rows.get();
+        assertThat(millis).as("close took %d ms", millis).isLessThan(1000);
+        assertThat(at).isLessThan(200_000);
+        assertThat(deliveredAfterClose.get()).isZero();
+        assertThat(link.closedWith).as("stopping is not a failure").isEmpty();
+    }
+
+    @Test
+    void aLinkThatClosesStopsItsCatchUpEvenInsideAFetch() throws Exception {
+        CountDownLatch inFetch = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        UpdateFunction hanging = (instance, from, upto, limit) -> {
+            inFetch.countDown();
+            try {
+                new CountDownLatch(1).await(); // an HTTP fetch that would hang for long
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return UpdateBatch.empty(upto);
+        };
+        ReplicationReceiver r = receiver(new InboundStreams(Set.of("events"), Set.of("events"), s -> hanging),
+                handler, ResumePositions.everyStreamFrom(0), Duration.ofMillis(500));
+        feed(r, link, "POSITION events master 5 5");
+        assertThat(inFetch.await(30, TimeUnit.SECONDS)).isTrue();
+        r.disconnected(link);
+        assertThat(interrupted.await(5, TimeUnit.SECONDS)).as("fetch interrupted").isTrue();
+        await().untilAsserted(() -> assertThat(tasks.stats().get("replication-stream-events").running()).isZero());
+        assertThat(delivered).isEmpty();
+        assertThat(link.closedWith).isEmpty();
+        assertThat(r.tokens()).isEmpty();
+    }
+
+    @Test
+    void eachStreamAndWriterResumesFromItsOwnToken() {
+        MemoryStream typing = new MemoryStream("typing");
+        for (int i = 1; i <= 10; i++) {
+            events.append("[" + i + "]");
+        }
+        typing.append("[\"t1\"]");
+        typing.append("[\"t2\"]");
+        ReplicationReceiver r = receiver(new InboundStreams(Set.of("events", "typing"), Set.of("events", "typing"),
+                Map.of("events", (UpdateFunction) events, "typing", typing)::get), handler,
+                ResumePositions.of(Map.of("events", Map.of("master", 8L), "typing", Map.of("master", 1L))),
+                Duration.ofMillis(500));
+        // one token for both (8) would have reset typing (at 2) and skipped nothing of events
+        feed(r, link, "POSITION events master 10 10", "POSITION typing master 2 2");
+        await().untilAsserted(() -> assertThat(delivered).containsExactlyInAnyOrder(
+                "events master 9 [[9]]", "events master 10 [[10]]", "typing master 2 [[\"t2\"]]"));
+        await().untilAsserted(() -> assertThat(link.established).isEqualTo(1));
+    }
+
+    @Test
+    void followingEveryStreamCountsTheLinkEstablishedOnceTheAnnouncedStreamsCaughtUp() {
+        ReplicationReceiver r = receiver(new InboundStreams(Set.of(), Set.of(), s -> events), handler,
+                ResumePositions.atAnnounced(), Duration.ofMillis(200));
+        feed(r, link, "POSITION events master 0 0", "POSITION typing master 0 0");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(link.established).isEqualTo(1));
+    }
+
+    @Test
+    void anRdataAfterTheBurstEndsTheAnnouncementAtOnce() {
+        ReplicationReceiver r = receiver(new InboundStreams(Set.of(), Set.of(), s -> events), handler,
+                ResumePositions.atAnnounced(), Duration.ofHours(1));
+        feed(r, link, "POSITION events master 0 0", "POSITION typing master 0 0", "RDATA typing master 1 [1]");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(link.established).isEqualTo(1));
+        assertThat(delivered).containsExactly("typing master 1 [[1]]");
+    }
+
+    @Test
+    void aFollowedStreamTheWriterDoesNotHaveDoesNotHoldTheLinkBack() {
+        ReplicationReceiver r = receiver(new InboundStreams(Set.of("events", "federation"),
+                Set.of("events", "federation"), s -> events), handler, ResumePositions.atAnnounced(),
+                Duration.ofMillis(200));
+        feed(r, link, "POSITION events master 0 0", "POSITION typing master 0 0");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(link.established).isEqualTo(1));
     }
 }

@@ -4,13 +4,19 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import org.myelin.core.inbound.ResumePositions;
 import org.myelin.server.cli.HostPort;
 import org.myelin.store.StoreException;
 import org.myelin.tcp.TcpSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** {@code myelin worker}: prints every row of the followed streams once, in token order. */
@@ -23,12 +29,19 @@ import picocli.CommandLine;
             "Each row is one line {\"stream\":..,\"instance\":..,\"token\":..,\"row\":..}, in token "
                 + "order per stream, whether it came live (RDATA) or by catch-up.",
             "",
-            "Without --from a worker starts at the current position, as a Synapse worker does. Rows "
-                + "missed while away are read from the main process's data directory (--data) or fetched "
-                + "over HTTP (--catch-up-url, with the replication secret); one of them is required. "
-                + "Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM."
+            "Without --from or --state a worker starts at the current position, as a Synapse worker "
+                + "does. With --state FILE it saves the last token printed per stream and writer there "
+                + "and resumes from it when restarted: each row printed exactly once across restarts. "
+                + "Rows missed while away are read from the main process's data directory (--data) or "
+                + "fetched over HTTP (--catch-up-url, with the replication secret); one of them is required. "
+                + "Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM (status 0), or with status 1 "
+                + "when standard output fails (a closed pipe)."
         })
 public final class WorkerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+    /** How often, at most, the state file is rewritten while rows flow. */
+    static final Duration STATE_INTERVAL = Duration.ofMillis(100);
+
     @CommandLine.Option(names = "--name", required = true, paramLabel = "NAME",
             description = "This worker's instance name (sent as NAME).")
     String name;
@@ -56,9 +69,17 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "variable.")
     String replicationSecret;
 
-    @CommandLine.Option(names = "--from", paramLabel = "TOKEN",
-            description = "Start every stream after this token (rows after it are fetched on connect).")
-    Long from;
+    @CommandLine.Option(names = "--from", paramLabel = "STREAM[/INSTANCE]=TOKEN", split = ",",
+            description = "Resume STREAM (written by INSTANCE, default master) after TOKEN: rows after it are "
+                    + "fetched on connect (repeat or comma-separate). A bare TOKEN means every stream and is "
+                    + "accepted only for 0 or with a single --follow stream.")
+    List<String> from = new ArrayList<>();
+
+    @CommandLine.Option(names = "--state", paramLabel = "FILE",
+            description = "Save the last token printed per stream and writer in FILE (atomically, at most every "
+                    + "100 ms and on exit) and resume from it on start; it wins over --from for the streams it "
+                    + "holds.")
+    Path state;
 
     @CommandLine.Option(names = "--follow", paramLabel = "STREAM", split = ",",
             description = "Streams to follow (repeat or comma-separate). Default: all.")
@@ -85,22 +106,82 @@ public final class WorkerCommand implements Callable<Integer> {
             err.println("  --catch-up-url URL of its HTTP listener with MYELIN_REPLICATION_SECRET set.");
             return 2;
         }
+        ResumePositions resume;
+        StateFile stateFile = state == null ? null : new StateFile(state);
+        Map<String, Map<String, Long>> saved = Map.of();
+        try {
+            resume = FromOption.parse(from, follow);
+            if (stateFile != null) {
+                saved = stateFile.load();
+                Map<String, Map<String, Long>> merged = new TreeMap<>(resume.tokens());
+                merged.putAll(saved); // the state file knows what was printed; it wins
+                resume = new ResumePositions(merged, resume.otherwise());
+            }
+            if (stateFile != null) {
+                stateFile.save(saved); // can it be written at all? better refused now than after rows
+            }
+        } catch (IllegalArgumentException | StateFile.StateFileException e) {
+            err.println("myelin worker: " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException e) {
+            err.println("myelin worker: cannot write state file " + state + ": " + e);
+            return 2;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        StateSaver saver = stateFile == null ? null : new StateSaver(stateFile, saved, STATE_INTERVAL);
+        RowPrinter printer = saver == null ? new RowPrinter(out) : new RowPrinter(out, saver);
         WorkerProcess worker;
         try {
             worker = WorkerProcess.start(new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
-                    from == null ? OptionalLong.empty() : OptionalLong.of(from), follow, TcpSettings.defaults()),
-                    new RowPrinter(spec.commandLine().getOut()));
+                    resume, follow, TcpSettings.defaults()), printer);
         } catch (StoreException | IllegalArgumentException e) {
+            if (saver != null) {
+                saver.close();
+            }
             err.println("myelin worker: " + e.getMessage());
             return 2;
         }
+        // 0 when stopped by a signal; 1 when output or the state file failed
+        CompletableFuture<Integer> outcome = new CompletableFuture<>();
+        printer.failure().whenComplete((ok, e) -> {
+            if (e != null) {
+                log.error("myelin worker: {}; stopping (status 1), state kept at the last row written", e.getMessage());
+                outcome.complete(1);
+            }
+        });
+        if (saver != null) {
+            saver.failure().whenComplete((ok, e) -> {
+                if (e != null) {
+                    log.error("myelin worker: cannot save state to {}; stopping (status 1)", state);
+                    outcome.complete(1);
+                }
+            });
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
-            spec.commandLine().getOut().flush();
+        Thread hook = new Thread(() -> {
+            stop(worker, saver, out);
             stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
-        return 0;
+            outcome.complete(0);
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int status = outcome.get();
+        if (status != 0) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                stop(worker, saver, out);
+            } catch (IllegalStateException e) {
+                stopped.await(); // the JVM is already shutting down: the hook stops the worker
+            }
+        }
+        return status;
+    }
+
+    /** The engine first (no row after it), then the final state save covering what was printed. */
+    private static void stop(WorkerProcess worker, StateSaver saver, PrintWriter out) {
+        worker.close();
+        out.flush();
+        if (saver != null) {
+            saver.close();
+        }
     }
 }

@@ -3,21 +3,20 @@ package org.myelin.server.worker;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.inbound.InboundStreams;
 import org.myelin.core.inbound.ReplicationDataHandler;
-import org.myelin.core.stream.SynapseStreams;
+import org.myelin.core.inbound.ResumePositions;
 import org.myelin.core.stream.UpdateFunction;
 import org.myelin.http.catchup.HttpUpdateFunction;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
-import org.myelin.store.StreamPosition;
 import org.myelin.store.StreamStore;
 import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.tcp.LinkListener;
@@ -37,15 +36,14 @@ public final class WorkerProcess implements AutoCloseable {
     private final StreamStore store;
     private final ReplicationEngine engine;
     private final TcpClient client;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate) {
         Function<String, UpdateFunction> catchUp;
-        Set<String> known = new LinkedHashSet<>(SynapseStreams.NAMES);
         if (config.catchUp() instanceof CatchUpSource.SharedFile file) {
             this.store = SqliteStreamStore.openExisting(file.dataDir());
             catchUp = store::updateFunction;
-            store.positions().stream().map(StreamPosition::stream).forEach(known::add);
         } else {
             CatchUpSource.OverHttp remote = (CatchUpSource.OverHttp) config.catchUp();
             this.store = null;
@@ -57,14 +55,15 @@ public final class WorkerProcess implements AutoCloseable {
         try {
             InboundStreams streams;
             if (config.follow().isEmpty()) {
-                // follow everything; the link counts as established once the usual streams caught up
-                streams = new InboundStreams(Set.of(), known, catchUp);
+                // follow everything the writer announces; the link counts as established once those
+                // caught up (a Synapse main has no federation stream, for one)
+                streams = new InboundStreams(Set.of(), Set.of(), catchUp);
             } else {
                 Set<String> follow = Set.copyOf(config.follow());
                 streams = new InboundStreams(follow, follow, catchUp);
             }
             ReplicationEngine.Builder builder = ReplicationEngine.builder(config.name()).follow(streams, handler);
-            config.from().ifPresent(builder::startFrom);
+            builder.startFrom(config.resume());
             built = builder.build();
             this.engine = built;
             this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
@@ -78,9 +77,9 @@ public final class WorkerProcess implements AutoCloseable {
             }
             throw e;
         }
-        log.info("worker '{}' following {} from {} (server '{}'), catching up from {}", config.name(),
-                config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(), config.serverName(),
-                config.catchUp());
+        log.info("worker '{}' following {} from {} (server '{}'), catching up from {}, resuming {}",
+                config.name(), config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(),
+                config.serverName(), config.catchUp(), describe(config.resume()));
     }
 
     /**
@@ -113,10 +112,23 @@ public final class WorkerProcess implements AutoCloseable {
         return client;
     }
 
+    private static String describe(ResumePositions resume) {
+        String others = resume.otherwise().isPresent() ? "after token " + resume.otherwise().getAsLong()
+                : "at the position announced";
+        return resume.tokens().isEmpty() ? "every stream " + others : resume.tokens() + ", other streams " + others;
+    }
+
+    /**
+     * Stops: the engine first, so a catch-up in progress stops at once and no row reaches the
+     * handler after this returns; then the link and the store. Idempotent.
+     */
     @Override
     public void close() {
-        client.close();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         engine.close();
+        client.close();
         if (store != null) {
             store.close();
         }
@@ -129,12 +141,19 @@ public final class WorkerProcess implements AutoCloseable {
      * @param connect the main process's replication address
      * @param serverName the server name the main process must announce
      * @param catchUp where missed rows are fetched
-     * @param from where streams start when given; else at the first position announced
+     * @param resume where each (stream, writer instance) resumes
      * @param follow the streams to follow; empty for all
      * @param tcpSettings link timings and limits
      */
     public record WorkerConfig(String name, HostPort connect, String serverName, CatchUpSource catchUp,
-            OptionalLong from, List<String> follow, TcpSettings tcpSettings) {
+            ResumePositions resume, List<String> follow, TcpSettings tcpSettings) {
+        /** Every stream starting after {@code from} when given, else at the first position announced. */
+        public WorkerConfig(String name, HostPort connect, String serverName, CatchUpSource catchUp,
+                OptionalLong from, List<String> follow, TcpSettings tcpSettings) {
+            this(name, connect, serverName, catchUp, ResumePositions.atAnnounced().withOtherwise(from), follow,
+                    tcpSettings);
+        }
+
         /** Catching up from the main process's data directory on this machine. */
         public WorkerConfig(String name, HostPort connect, String serverName, Path data, OptionalLong from,
                 List<String> follow, TcpSettings tcpSettings) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.protocol.Json;
@@ -94,6 +95,48 @@ class ReplayTest {
             assertThat(printed).filteredOn(p -> p.startsWith("events ")).hasSize(23);
             assertThat(printed).contains("typing 2 [\"!STrHprBKImcOfTCTTP:peer.test\",[]]");
             assertThat(worker.engine().receivedTokens().get("events").get("master")).isEqualTo(14);
+        }
+    }
+
+    private WorkerProcess replayWorker(ScriptedServer server, List<String> follow, List<String> printed) {
+        return WorkerProcess.start(new WorkerProcess.WorkerConfig("replayer", new HostPort("127.0.0.1", server.port()),
+                "peer.test", tmp, OptionalLong.empty(), follow, TcpSettings.defaults()),
+                (stream, instance, token, rows) -> rows.forEach(row -> printed.add(stream + " " + token)));
+    }
+
+    @Test
+    void aWorkerFollowingEveryStreamCountsItsLinkEstablishedAgainstASynapseMain() throws Exception {
+        // a default Synapse main announces 14 streams, not federation: only those are waited for
+        List<String> burstOnly = serverLines().stream().filter(l -> !l.startsWith("RDATA ")).toList();
+        SqliteStreamStore.open(tmp).close();
+        List<String> printed = new CopyOnWriteArrayList<>();
+        try (ScriptedServer server = new ScriptedServer(burstOnly, false);
+                WorkerProcess worker = replayWorker(server, List.of(), printed)) {
+            worker.client().established().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(worker.engine().receivedTokens()).hasSize(14).doesNotContainKey("federation");
+        }
+    }
+
+    @Test
+    void anRdataAfterThePositionsEndsTheAnnouncementAndRowsFlow() throws Exception {
+        SqliteStreamStore.open(tmp).close();
+        List<String> printed = new CopyOnWriteArrayList<>();
+        try (ScriptedServer server = new ScriptedServer(serverLines(), false);
+                WorkerProcess worker = replayWorker(server, List.of(), printed)) {
+            worker.client().established().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> printed.contains("events 14"));
+        }
+    }
+
+    @Test
+    void aFollowedStreamTheSynapseMainDoesNotHaveIsWarnedOfAndDoesNotHoldTheLinkBack() throws Exception {
+        SqliteStreamStore.open(tmp).close();
+        List<String> printed = new CopyOnWriteArrayList<>();
+        try (ScriptedServer server = new ScriptedServer(serverLines(), false);
+                WorkerProcess worker = replayWorker(server, List.of("events", "federation"), printed)) {
+            worker.client().established().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> printed.contains("events 14"));
+            assertThat(printed).allMatch(p -> p.startsWith("events "));
         }
     }
 }
