@@ -62,7 +62,10 @@ final class LinkProxy implements AutoCloseable {
         return n;
     }
 
-    /** Stops reading from the main's side of every link (new links included) until {@link #resume()}. */
+    /**
+     * Stops reading from the main's side of every link (new links included) until {@link #resume()};
+     * a read already under way completes, and what it got is held until then.
+     */
     void pause() {
         synchronized (gate) {
             paused = true;
@@ -164,6 +167,10 @@ final class LinkProxy implements AutoCloseable {
                     int n = in.read(buffer);
                     if (n < 0) {
                         break;
+                    }
+                    if (gated) {
+                        // a read under way when the pause began: hold what it got until resumed
+                        awaitOpen();
                     }
                     out.write(buffer, 0, n);
                 }
