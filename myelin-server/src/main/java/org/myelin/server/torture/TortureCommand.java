@@ -103,6 +103,11 @@ public final class TortureCommand implements Callable<Integer> {
         } catch (TortureFailure | java.io.IOException e) {
             err.println("myelin torture: FAILED (harness): " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            // the store could not be read, or a bug of the harness: say what, without hiding it
+            err.println("myelin torture: FAILED (harness): " + e);
+            e.printStackTrace(err);
+            return 1;
         }
         if (json) {
             report.printJson(out);

@@ -52,6 +52,10 @@ public final class TortureRun {
         SqliteStreamStore store = null;
         HeapSampler heap = new HeapSampler(main);
         boolean passed = false;
+        // if this JVM is stopped mid-run, take the children with it (a SIGSTOPped worker would linger)
+        Thread reaper = new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),
+                "torture-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         try {
             main.start();
             store = SqliteStreamStore.openExisting(main.data());
@@ -123,6 +127,11 @@ public final class TortureRun {
             main.close();
             if (store != null) {
                 store.close();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook runs
             }
             if (passed && !options.keep()) {
                 delete(dir);
