@@ -79,10 +79,11 @@ final class FaultInjector {
                         return;
                     }
                 }
+                double began = (System.nanoTime() - startedNanos) / 1e9; // late when the previous fault overran
                 String what = inject(fault);
                 synchronized (this) {
                     injected.merge(fault.kind(), 1, Integer::sum);
-                    done.add(String.format("%.1fs %s %s", (System.nanoTime() - startedNanos) / 1e9, fault.kind(), what));
+                    done.add(String.format("%.1fs %s %s", began, fault.kind(), what));
                 }
                 log.info("fault {}: {}", fault, what);
             }
