@@ -10,6 +10,7 @@ import org.myelin.server.decode.DecodeCommand;
 import org.myelin.server.main.MainCommand;
 import org.myelin.server.send.SendCommand;
 import org.myelin.server.tap.TapCommand;
+import org.myelin.server.torture.TortureCommand;
 import org.myelin.server.worker.WorkerCommand;
 import org.myelin.server.write.WriteCommand;
 import picocli.CommandLine;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
             SendCommand.class,
             DecodeCommand.class,
             BenchCommand.class,
+            TortureCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,246 @@
+package org.myelin.server.torture;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.myelin.store.sqlite.SqliteStreamStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One torture run: a main process and workers as child JVMs, a steady load through the main's
+ * HTTP API, the seeded faults, then the wait for every worker to print the store's last token, and
+ * the check of every worker's output against the store.
+ */
+public final class TortureRun {
+    private static final Logger log = LoggerFactory.getLogger(TortureRun.class);
+    /** JVM options of every child: small and frugal (the machine is shared). */
+    private static final List<String> CHILD_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xss512k", "-XX:-UsePerfData");
+
+    private final TortureOptions options;
+
+    public TortureRun(TortureOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Runs it.
+     *
+     * @throws TortureFailure when the harness itself fails (a process does not start)
+     */
+    public TortureReport run() throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        Files.createDirectories(options.tempDir());
+        Path dir = Files.createTempDirectory(options.tempDir(), "myelin-torture-");
+        log.info("torture seed {} in {}", options.seed(), dir);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<String> mainJvm = new ArrayList<>(CHILD_JVM);
+        mainJvm.add("-Xmx" + options.mainHeap());
+        List<String> workerJvm = new ArrayList<>(CHILD_JVM);
+        workerJvm.add("-Xmx128m");
+        MainNode main = new MainNode(dir, mainJvm, http, Duration.ofSeconds(120));
+        List<WorkerNode> workers = new ArrayList<>();
+        SqliteStreamStore store = null;
+        HeapSampler heap = new HeapSampler(main);
+        boolean passed = false;
+        // if this JVM is stopped mid-run, take the children with it (a SIGSTOPped worker would linger)
+        Thread reaper = new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly),
+                "torture-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        try {
+            main.start();
+            store = SqliteStreamStore.openExisting(main.data());
+            SqliteStreamStore reader = store;
+            for (int i = 1; i <= options.workers(); i++) {
+                String name = "w" + i;
+                WorkerNode worker = new WorkerNode(name, dir, main.data(), new LinkProxy(name, main.tcpPort()),
+                        workerJvm, token -> reader.getUpdates(TortureRows.STREAM, "master", token - 1, token,
+                                1_000_000).rows().size());
+                workers.add(worker);
+                worker.start(0);
+            }
+            awaitLinks(main, workers);
+            heap.start();
+
+            LoadWriter writer = new LoadWriter(http, main::base, options.rate(), options.seed() + 1);
+            List<Fault> plan = FaultPlan.of(options.seed(), options.load(), options.workers());
+            log.info("fault plan of seed {}: {}", options.seed(), plan);
+            FaultInjector faults = new FaultInjector(plan, main, workers, options.floodSize());
+            long loadStart = System.nanoTime();
+            writer.start();
+            faults.start(loadStart);
+            long end = loadStart + options.load().toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                log.info("load: {} rows acknowledged, faults so far {}", writer.acks().acknowledged(),
+                        faults.injected());
+            }
+            faults.stop();
+            writer.stop(Duration.ofMinutes(3));
+            long lastToken = store.currentToken(TortureRows.STREAM, "master");
+            log.info("load over: {} rows acknowledged, last token {}; waiting for the workers", writer.acks()
+                    .acknowledged(), lastToken);
+            List<String> behind = awaitConvergence(workers, lastToken);
+            heap.stop();
+            List<Long> lastPrinted = workers.stream().map(WorkerNode::lastPrinted).toList();
+            for (WorkerNode w : workers) {
+                w.stop(false);
+            }
+            main.stop();
+
+            Checker checker = new Checker(store, writer.acks());
+            for (String b : behind) {
+                checker.record(new Violation(Violation.Kind.NOT_CONVERGED, b.substring(0, b.indexOf(' ')), b));
+            }
+            List<WorkerResult> results = new ArrayList<>();
+            for (int i = 0; i < workers.size(); i++) {
+                WorkerNode w = workers.get(i);
+                List<WorkerNode.Incarnation> runs = w.incarnations();
+                long checked = checker.checkWorker(w.name(), runs);
+                results.add(new WorkerResult(w.name(), runs.size(), runs.get(0).from(), lastPrinted.get(i), checked));
+            }
+            passed = checker.total() == 0;
+            return new TortureReport(options, (System.nanoTime() - started) / 1e9, faults.injected(), faults.log(),
+                    writer.acks().acknowledged(), writer.requests(), writer.sameTokenRequests(), writer.retries(),
+                    checker.storeRows(), checker.storeDuplicates(), checker.lastToken(), results, checker.counts(),
+                    checker.examples(), heap.max(), heap.samples(),
+                    passed && !options.keep() ? null : dir.toString());
+        } finally {
+            heap.stop();
+            for (WorkerNode w : workers) {
+                try {
+                    ChildJvm.signal(w.process(), "CONT"); // a worker left stopped would not die of SIGTERM
+                } catch (RuntimeException e) {
+                    // already gone
+                }
+                w.close();
+            }
+            main.close();
+            if (store != null) {
+                store.close();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook runs
+            }
+            if (passed && !options.keep()) {
+                delete(dir);
+            } else {
+                log.info("run directory kept: {}", dir);
+            }
+        }
+    }
+
+    private static void awaitLinks(MainNode main, List<WorkerNode> workers) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            var status = main.status();
+            long linked = 0;
+            if (status != null) {
+                for (var link : status.path("links")) {
+                    String name = link.path("name").asText();
+                    if (workers.stream().anyMatch(w -> w.name().equals(name))) {
+                        linked++;
+                    }
+                }
+            }
+            if (linked >= workers.size()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TortureFailure("only " + linked + " of " + workers.size() + " workers connected within 120 s");
+            }
+            Thread.sleep(100); // polling the main's status for a condition, with a deadline
+        }
+    }
+
+    /** Waits until every worker printed {@code lastToken}; returns a line per worker that did not. */
+    private List<String> awaitConvergence(List<WorkerNode> workers, long lastToken) throws InterruptedException {
+        long deadline = System.nanoTime() + options.convergeTimeout().toNanos();
+        while (true) {
+            List<String> behind = new ArrayList<>();
+            for (WorkerNode w : workers) {
+                long last = w.lastPrinted();
+                if (last < lastToken) {
+                    behind.add(w.name() + " printed up to token " + last + " of " + lastToken + " (process "
+                            + (w.alive() ? "running" : "exited") + ")");
+                }
+            }
+            if (behind.isEmpty()) {
+                log.info("every worker printed token {}", lastToken);
+                return behind;
+            }
+            if (System.nanoTime() > deadline) {
+                log.error("not converged after {}: {}", options.convergeTimeout(), behind);
+                return behind;
+            }
+            Thread.sleep(200); // polling the outputs for a condition, with a deadline
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("cannot delete {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Samples the main's heap in use every second from its /metrics, keeping the maximum. */
+    private static final class HeapSampler {
+        private final MainNode main;
+        private final AtomicLong max = new AtomicLong(-1);
+        private final AtomicInteger samples = new AtomicInteger();
+        private volatile boolean stopping;
+        private Thread thread;
+
+        HeapSampler(MainNode main) {
+            this.main = main;
+        }
+
+        void start() {
+            thread = new Thread(() -> {
+                while (!stopping) {
+                    long used = main.heapUsed();
+                    if (used >= 0) {
+                        samples.incrementAndGet();
+                        max.accumulateAndGet(used, Math::max);
+                    }
+                    try {
+                        Thread.sleep(1000); // the sampling period
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "torture-heap");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            stopping = true;
+            if (thread != null) {
+                thread.interrupt();
+                thread.join(30_000);
+            }
+        }
+
+        long max() {
+            return max.get();
+        }
+
+        int samples() {
+            return samples.get();
+        }
+    }
+}

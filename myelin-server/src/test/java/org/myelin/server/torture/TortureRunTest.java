@@ -1,0 +1,54 @@
+package org.myelin.server.torture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.myelin.protocol.Json;
+import org.myelin.server.CliRun;
+
+/**
+ * The CI torture run (issue 12): {@code myelin torture} for about two minutes with a fixed seed,
+ * real child JVMs and every fault kind. It passes only with no row lost, duplicated or reordered
+ * at any worker and every acknowledged write stored. The seed's plan is fixed; how its faults land
+ * on a loaded machine is not, which is the point of running it in every build.
+ */
+class TortureRunTest {
+    /** The seed of the CI run; change it only together with a note of why. */
+    static final long SEED = 20261129;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES) // a hang fails instead of wedging CI
+    void twoMinutesOfFaultsLoseDuplicateAndReorderNothing() {
+        CliRun run = CliRun.of("torture", "--seconds", "100", "--seed", Long.toString(SEED), "--workers", "3",
+                "--rate", "200", "--flood", "2000", "--temp-dir", temp.toString(), "--json");
+        assertThat(run.lines()).as("one JSON report; stderr: %s", run.err()).hasSize(1);
+        JsonNode report = Json.parse(run.lines().get(0));
+        String context = "report: " + run.out() + "\nstderr: " + run.err();
+
+        assertThat(report.path("violations").size()).as("violations; %s", context).isZero();
+        for (FaultKind kind : FaultKind.values()) {
+            assertThat(report.path("faults").path(kind.name().toLowerCase()).asInt())
+                    .as("%s injected; %s", kind, context).isPositive();
+        }
+        assertThat(report.path("writes").path("rows_acknowledged").asLong()).as(context).isPositive();
+        assertThat(report.path("worker_results")).as(context).hasSize(3);
+        for (JsonNode worker : report.path("worker_results")) {
+            assertThat(worker.path("rows_checked").asLong()).as(context).isPositive();
+            assertThat(worker.path("last_printed").asLong()).as(context)
+                    .isEqualTo(report.path("store").path("last_token").asLong());
+        }
+        assertThat(report.path("main_heap").path("max_bytes").asLong()).as(context).isPositive();
+        assertThat(report.path("passed").asBoolean()).as(context).isTrue();
+        assertThat(run.status()).as(context).isZero();
+        assertThat(Duration.ofSeconds((long) report.path("seconds").asDouble())).as("sanity")
+                .isLessThan(Duration.ofMinutes(15));
+    }
+}
