@@ -3,7 +3,9 @@ package org.myelin.server.main;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.myelin.protocol.Dialect;
 import org.myelin.server.cli.HostPort;
+import org.myelin.server.decode.DialectConverter;
 import org.myelin.tcp.TcpSettings;
 import picocli.CommandLine;
 
@@ -44,6 +46,12 @@ public final class MainCommand implements Callable<Integer> {
                     + "which other users cannot read in the process list.")
     String replicationSecret;
 
+    @CommandLine.Option(names = "--dialect", defaultValue = "latest", paramLabel = "1.66|latest",
+            converter = DialectConverter.class,
+            description = "Wire dialect spoken to workers: 1.66 never sends LOCK_RELEASED/NEW_ACTIVE_TASK. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Dialect dialect;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +60,7 @@ public final class MainCommand implements Callable<Integer> {
         MainProcess process;
         try {
             process = MainProcess.start(new MainProcess.MainConfig(data, serverName, listenTcp, listenHttp,
-                    TcpSettings.defaults(), replicationSecret == null || replicationSecret.isEmpty() ? null
+                    TcpSettings.defaults().withDialect(dialect), replicationSecret == null || replicationSecret.isEmpty() ? null
                             : replicationSecret));
         } catch (java.io.IOException | RuntimeException e) {
             spec.commandLine().getErr().println("myelin main: cannot start: " + e.getMessage());

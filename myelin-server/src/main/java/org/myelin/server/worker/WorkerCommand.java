@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.myelin.protocol.Dialect;
 import org.myelin.server.cli.HostPort;
+import org.myelin.server.decode.DialectConverter;
 import org.myelin.store.StoreException;
 import org.myelin.tcp.TcpSettings;
 import picocli.CommandLine;
@@ -26,7 +28,8 @@ import picocli.CommandLine;
             "Without --from a worker starts at the current position, as a Synapse worker does. Rows "
                 + "missed while away are read from the main process's data directory (--data) or fetched "
                 + "over HTTP (--catch-up-url, with the replication secret); one of them is required. "
-                + "Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM."
+                + "Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM: tells the main process its "
+                + "syncing users stopped (CLEAR_USER_SYNC) before closing the link, and exits 0."
         })
 public final class WorkerCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--name", required = true, paramLabel = "NAME",
@@ -64,6 +67,12 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Streams to follow (repeat or comma-separate). Default: all.")
     List<String> follow = new ArrayList<>();
 
+    @CommandLine.Option(names = "--dialect", defaultValue = "latest", paramLabel = "1.66|latest",
+            converter = DialectConverter.class,
+            description = "Wire dialect of the main process: 1.66 sends USER_SYNC without a device id and never "
+                    + "LOCK_RELEASED/NEW_ACTIVE_TASK. Default: ${DEFAULT-VALUE}.")
+    Dialect dialect;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -88,7 +97,7 @@ public final class WorkerCommand implements Callable<Integer> {
         WorkerProcess worker;
         try {
             worker = WorkerProcess.start(new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
-                    from == null ? OptionalLong.empty() : OptionalLong.of(from), follow, TcpSettings.defaults()),
+                    from == null ? OptionalLong.empty() : OptionalLong.of(from), follow, TcpSettings.defaults().withDialect(dialect)),
                     new RowPrinter(spec.commandLine().getOut()));
         } catch (StoreException | IllegalArgumentException e) {
             err.println("myelin worker: " + e.getMessage());
@@ -96,9 +105,11 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
+            worker.close(); // CLEAR_USER_SYNC first, then the link closes
             spec.commandLine().getOut().flush();
             stopped.countDown();
+            // A stop asked for with SIGTERM or Ctrl-C is a clean stop: exit 0, not the JVM's 143/130.
+            Runtime.getRuntime().halt(0);
         }, "shutdown"));
         stopped.await();
         return 0;
