@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * while some instance has them syncing their {@code last_user_sync_ts} is kept current; once none
  * has, they go offline when the sync timeout has passed since. {@code CLEAR_USER_SYNC} drops an
  * instance's users at once (then the sync timeout applies); an instance silent for the instance
- * expiry is dropped the same way. Each change of state is published to the {@link PresenceSink}.
+ * expiry is dropped the same way (but may come back: it was silent, maybe cut off, not gone). A
+ * cleared instance id is not taken again: ids are new for every run of a process. Each change of
+ * state is published to the {@link PresenceSink}.
  *
  * <p>Time comes from the given clock and timeouts are checked by {@link #tick()}, which the program
  * calls periodically and tests call after moving the clock. Thread-safe: every method holds this
@@ -34,6 +36,8 @@ public final class PresenceWriter {
     private static final Logger log = LoggerFactory.getLogger(PresenceWriter.class);
     /** Offline users remembered for lookups; the oldest are forgotten beyond this (bounded memory). */
     static final int MAX_OFFLINE_REMEMBERED = 100_000;
+    /** Cleared instance ids remembered (bounded memory). */
+    static final int MAX_CLEARED_REMEMBERED = 10_000;
 
     private final PresenceSettings settings;
     private final LongSupplier clock;
@@ -47,6 +51,17 @@ public final class PresenceWriter {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, PresenceRow> eldest) {
             return size() > MAX_OFFLINE_REMEMBERED;
+        }
+    };
+    /**
+     * Instances that sent {@code CLEAR_USER_SYNC}: an instance id is new for every run of a process
+     * (as Synapse's), so a {@code USER_SYNC} naming a cleared one is a late arrival from a process
+     * that is shutting down, and is ignored rather than holding its user forever.
+     */
+    private final Map<String, Boolean> cleared = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_CLEARED_REMEMBERED;
         }
     };
     private long rowsPublished;
@@ -70,6 +85,11 @@ public final class PresenceWriter {
      * the instance.
      */
     public synchronized void userSync(String instanceId, String userId, String deviceId, boolean syncing) {
+        if (cleared.containsKey(instanceId)) {
+            log.debug("ignoring USER_SYNC {} of {} from instance {}, which was cleared", syncing ? "start" : "end",
+                    userId, instanceId);
+            return;
+        }
         long now = clock.getAsLong();
         Instance instance = instances.computeIfAbsent(instanceId, k -> new Instance());
         instance.lastSeenMs = now;
@@ -95,6 +115,7 @@ public final class PresenceWriter {
 
     /** A {@code CLEAR_USER_SYNC}: the instance's users stop syncing there at once. */
     public synchronized void clearInstance(String instanceId) {
+        cleared.put(instanceId, Boolean.TRUE);
         Instance instance = instances.remove(instanceId);
         if (instance == null) {
             return;

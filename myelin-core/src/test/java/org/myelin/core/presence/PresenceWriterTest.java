@@ -102,6 +102,22 @@ class PresenceWriterTest {
     }
 
     @Test
+    void aLateStartFromAClearedInstanceIsIgnoredButAnExpiredInstanceMayComeBack() {
+        writer.userSync("gone", "@a:x", null, true);
+        writer.clearInstance("gone");
+        writer.userSync("gone", "@a:x", null, true); // overtaken by the CLEAR on the way
+        assertThat(writer.instances()).isEmpty();
+        advance(Duration.ofSeconds(30));
+        assertThat(rows).extracting(PresenceRow::state).containsExactly("online", "offline");
+
+        writer.userSync("cut-off", "@b:x", null, true);
+        advance(Duration.ofMinutes(5));
+        writer.userSync("cut-off", "@b:x", null, true); // back before the sync timeout
+        advance(Duration.ofMinutes(1));
+        assertThat(writer.user("@b:x").orElseThrow().instances()).containsExactly("cut-off");
+    }
+
+    @Test
     void aSilentInstanceIsExpiredAfterFiveMinutesAndItsUsersGoOfflineThirtySecondsLater() {
         writer.userSync("dead", "@alice:x", null, true);
         advance(Duration.ofMinutes(5).minusMillis(1));
