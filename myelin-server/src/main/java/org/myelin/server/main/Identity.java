@@ -7,6 +7,8 @@ import org.myelin.core.clientip.ClientIpStore;
 import org.myelin.core.clientip.UserIpRecorder;
 import org.myelin.core.command.CommandRouter;
 import org.myelin.core.command.FederationAcks;
+import org.myelin.core.presence.BatchingPresenceSink;
+import org.myelin.core.presence.PresenceRow;
 import org.myelin.core.presence.PresenceSettings;
 import org.myelin.core.presence.PresenceWriter;
 import org.myelin.core.task.Ticker;
@@ -25,6 +27,7 @@ public final class Identity implements AutoCloseable {
 
     private final PresenceSettings settings;
     private final PresenceWriter presence;
+    private final BatchingPresenceSink publisher;
     private final FederationAcks federationAcks = new FederationAcks();
     private final UserIpRecorder userIps;
     private final CommandRouter router;
@@ -32,8 +35,10 @@ public final class Identity implements AutoCloseable {
 
     Identity(PresenceSettings settings, WriterStreams streams, ClientIpStore clientIps) {
         this.settings = settings;
-        this.presence = new PresenceWriter(settings, System::currentTimeMillis,
-                row -> streams.append(PRESENCE_STREAM, List.of(row.toJson()), false));
+        // One transaction per batch of changes, each row its own token, in the order they happened.
+        this.publisher = new BatchingPresenceSink("presence-publisher", 10_000, 500,
+                rows -> streams.append(PRESENCE_STREAM, rows.stream().map(PresenceRow::toJson).toList(), false));
+        this.presence = new PresenceWriter(settings, System::currentTimeMillis, publisher);
         this.userIps = clientIps == null ? null : UserIpRecorder.withDefaults(clientIps);
         this.router = new CommandRouter(presence, userIps, federationAcks);
     }
@@ -88,12 +93,13 @@ public final class Identity implements AutoCloseable {
         root.put("commands_ignored", router.ignored());
     }
 
-    /** Stops the timeouts. */
+    /** Stops the timeouts and publishes the changes still queued (before the store closes). */
     @Override
     public synchronized void close() {
         if (ticker != null) {
             ticker.close();
             ticker = null;
         }
+        publisher.close();
     }
 }
