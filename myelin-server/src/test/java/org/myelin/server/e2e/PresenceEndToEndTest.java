@@ -158,8 +158,8 @@ class PresenceEndToEndTest {
         await().atMost(PATIENCE).until(() -> states(worker, "@dora:test.local").equals(List.of("online")));
 
         main.close();
+        // The table lives in memory: the restarted main knows the user only from the worker's re-sent start.
         MainProcess restarted = assertStarted(port);
-        assertThat(restarted.identity().presence().instances()).isEmpty(); // the table lives in memory
 
         await().atMost(PATIENCE).until(() -> on(restarted, "@dora:test.local")
                 .map(u -> u.row().state().equals("online")
