@@ -3,6 +3,9 @@ package org.myelin.server.worker;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.myelin.core.presence.SyncSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -73,6 +76,16 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "LOCK_RELEASED/NEW_ACTIVE_TASK. Default: ${DEFAULT-VALUE}.")
     Dialect dialect;
 
+    @CommandLine.Option(names = "--user-sync-end-delay-ms", defaultValue = "10000", paramLabel = "MS",
+            description = "Presence: USER_SYNC end goes out this long after a user's last sync stops. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long endDelayMs;
+
+    @CommandLine.Option(names = "--user-sync-refresh-ms", defaultValue = "60000", paramLabel = "MS",
+            description = "Presence: USER_SYNC start is re-sent this often for every syncing user (keep it well "
+                    + "under the main's --instance-expiry-ms). Default: ${DEFAULT-VALUE}.")
+    long refreshMs;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,10 +108,18 @@ public final class WorkerCommand implements Callable<Integer> {
             return 2;
         }
         WorkerProcess worker;
+        WorkerProcess.Presence presence;
+        try {
+            presence = new WorkerProcess.Presence(WorkerProcess.Presence.newInstanceId(name), new SyncSettings(
+                    Duration.ofMillis(endDelayMs), Duration.ofMillis(refreshMs), SyncSettings.defaults().tickInterval()));
+        } catch (IllegalArgumentException e) {
+            err.println("myelin worker: " + e.getMessage());
+            return 2;
+        }
         try {
             worker = WorkerProcess.start(new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
                     from == null ? OptionalLong.empty() : OptionalLong.of(from), follow, TcpSettings.defaults().withDialect(dialect)),
-                    new RowPrinter(spec.commandLine().getOut()));
+                    new RowPrinter(spec.commandLine().getOut()), UnaryOperator.identity(), presence);
         } catch (StoreException | IllegalArgumentException e) {
             err.println("myelin worker: " + e.getMessage());
             return 2;
