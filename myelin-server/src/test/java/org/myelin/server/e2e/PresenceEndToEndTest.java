@@ -5,16 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +32,9 @@ import org.myelin.core.clientip.ClientIp;
 import org.myelin.core.presence.PresenceSettings;
 import org.myelin.core.presence.SyncSettings;
 import org.myelin.core.presence.UserPresence;
+import org.myelin.http.server.HttpEndpoint;
+import org.myelin.http.server.HttpRequest;
+import org.myelin.http.server.HttpResponse;
 import org.myelin.protocol.Dialect;
 import org.myelin.protocol.Json;
 import org.myelin.protocol.UserIpCommand;
@@ -201,6 +208,38 @@ class PresenceEndToEndTest {
         assertThat(status.get("instance_id").asText()).startsWith("w1.");
     }
 
+    /** The endpoints a worker hands to the HTTP server, called directly on a running worker and main. */
+    @Test
+    void theWorkersEndpointsDriveARealWorker() throws Exception {
+        MainProcess main = assertStarted(0);
+        Cluster.Recorder worker = worker(main, "w1", List.of("events"));
+        Map<String, HttpEndpoint> routes = new HashMap<>();
+        worker.process.httpEndpoints().forEach(r -> routes.put(r.method() + " " + r.path(), r.endpoint()));
+        assertThat(routes).containsOnlyKeys("POST /_myelin/v1/sync/{user_id}", "POST /_myelin/v1/user_ip",
+                "GET /_myelin/v1/status", "GET /metrics");
+
+        HttpResponse sync = routes.get("POST /_myelin/v1/sync/{user_id}").handle(
+                request("POST", Map.of("user_id", "@fay:test.local"), "{\"syncing\":true}"));
+        assertThat(sync.status()).isEqualTo(200);
+        HttpEndpoint presence = main.identity().presenceEndpoint();
+        await().atMost(PATIENCE).until(() -> body(presence.handle(
+                request("GET", Map.of("user_id", "@fay:test.local"), ""))).contains("\"online\""));
+        assertThat(body(routes.get("GET /metrics").handle(request("GET", Map.of(), ""))))
+                .contains("myelin_presence_syncing_users 1", "myelin_received_token");
+        assertThat(body(routes.get("GET /_myelin/v1/status").handle(request("GET", Map.of(), ""))))
+                .contains("\"user_id\":\"@fay:test.local\"");
+    }
+
+    static HttpRequest request(String method, Map<String, String> params,
+            String body) {
+        return new HttpRequest(method, "/", params, Map.of(), Map.of(),
+                body.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    static String body(HttpResponse response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
     /** The lines a Myelin worker speaking 1.66 sends over a real socket have the capture's shape. */
     @Test
     void aWorkerSpeaking166SendsTheCapturesLines() throws Exception {
@@ -237,9 +276,9 @@ class PresenceEndToEndTest {
     }
 
     /** The lines the recording client sent ({@code >}) in a capture. */
-    static List<String> clientLines(String file) throws java.io.IOException {
+    static List<String> clientLines(String file) throws IOException {
         List<String> out = new ArrayList<>();
-        for (String line : java.nio.file.Files.readAllLines(CliRun.vectors().resolve(file))) {
+        for (String line : Files.readAllLines(CliRun.vectors().resolve(file))) {
             String t = line.stripLeading();
             int space = t.indexOf(' ');
             if (space > 0 && t.startsWith("> ", space + 1)) {
