@@ -10,6 +10,7 @@ import org.myelin.core.inbound.InboundStreams;
 import org.myelin.core.inbound.ReplicationDataHandler;
 import org.myelin.core.inbound.ReplicationReceiver;
 import org.myelin.core.inbound.ResumePositions;
+import org.myelin.core.link.ConnectionListener;
 import org.myelin.core.link.ReplicationConnection;
 import org.myelin.core.outbound.OutboundStream;
 import org.myelin.core.outbound.ReplicationStreamer;
@@ -43,6 +44,7 @@ public final class ReplicationEngine implements AutoCloseable {
     private final ReplicationStreamer streamer;
     private final ReplicationReceiver receiver;
     private final CommandListener listener;
+    private final List<ConnectionListener> connectionListeners;
 
     private ReplicationEngine(Builder b) {
         this.instanceName = b.instanceName;
@@ -53,6 +55,7 @@ public final class ReplicationEngine implements AutoCloseable {
                 : new ReplicationReceiver(b.instanceName, b.inbound, b.handler, tasks, b.resume, b.fetchLimit,
                         b.maxQueuedPerLink, b.announceGrace);
         this.listener = b.listener;
+        this.connectionListeners = List.copyOf(b.connectionListeners);
     }
 
     /** Starts building a process named {@code instanceName} ({@code master} for Synapse's main process). */
@@ -73,6 +76,7 @@ public final class ReplicationEngine implements AutoCloseable {
         if (streamer != null) {
             streamer.addConnection(connection);
         }
+        connectionListeners.forEach(l -> l.connected(connection));
     }
 
     /** A link is gone. */
@@ -83,6 +87,7 @@ public final class ReplicationEngine implements AutoCloseable {
         if (streamer != null) {
             streamer.removeConnection(connection);
         }
+        connectionListeners.forEach(l -> l.disconnected(connection));
     }
 
     /**
@@ -186,6 +191,7 @@ public final class ReplicationEngine implements AutoCloseable {
         private ResumePositions resume = ResumePositions.atAnnounced();
         private Duration announceGrace = Duration.ofMillis(500);
         private CommandListener listener;
+        private final List<ConnectionListener> connectionListeners = new ArrayList<>();
         private int fetchLimit = 100;
         private int maxQueuedPerLink = 10_000;
         private int maxLineBytes = Framing.DEFAULT_MAX_LINE_BYTES;
@@ -245,6 +251,15 @@ public final class ReplicationEngine implements AutoCloseable {
         /** Receives USER_SYNC, USER_IP, REMOTE_SERVER_UP and the other non-stream commands. */
         public Builder onCommand(CommandListener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Is told of every link that comes or goes, after the engine itself (a worker's syncing users
+         * re-announce themselves on each new link). Called on the transport's thread: must not block.
+         */
+        public Builder onConnection(ConnectionListener connectionListener) {
+            connectionListeners.add(Objects.requireNonNull(connectionListener, "connectionListener"));
             return this;
         }
 

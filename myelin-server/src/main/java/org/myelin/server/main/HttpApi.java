@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.myelin.http.api.AppendRowsEndpoint;
 import org.myelin.http.api.Endpoints;
 import org.myelin.http.catchup.StreamUpdatesHandler;
+import org.myelin.http.server.HttpEndpoint;
 import org.myelin.http.server.HttpServer;
 import org.myelin.http.server.HttpServerStats;
 import org.myelin.http.server.HttpSettings;
@@ -17,6 +18,7 @@ import org.myelin.server.cli.HostPort;
  * <ul>
  *   <li>{@code POST /_myelin/v1/streams/{stream}}: {@link AppendRowsEndpoint} over {@link WriterStreams#append}.
  *   <li>{@code GET /_myelin/v1/status}: streams, positions, connected links, task counters.
+ *   <li>{@code GET /_myelin/v1/presence/{user_id}}: a user's presence and the instances syncing them.
  *   <li>{@code GET /metrics}: the same and more for Prometheus (text format), JVM metrics included.
  *   <li>With a replication secret, Synapse's catch-up endpoint {@link StreamUpdatesHandler#ROUTE} for
  *       workers that cannot read the data directory.
@@ -26,10 +28,11 @@ final class HttpApi implements AutoCloseable {
     private final HttpServer server;
 
     HttpApi(HostPort listen, HttpSettings settings, WriterStreams streams, Supplier<ObjectNode> status,
-            MainMetrics metrics, String replicationSecret) throws IOException {
+            MainMetrics metrics, String replicationSecret, HttpEndpoint presence) throws IOException {
         HttpServer.Builder routes = HttpServer.builder().name("main").settings(settings)
                 .post(AppendRowsEndpoint.ROUTE, new AppendRowsEndpoint(streams::append))
                 .get("/_myelin/v1/status", Endpoints.json(status))
+                .get("/_myelin/v1/presence/{user_id}", presence)
                 .get("/metrics", Endpoints.bytes(MainMetrics.CONTENT_TYPE, () -> {
                     ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
                     metrics.write(body);

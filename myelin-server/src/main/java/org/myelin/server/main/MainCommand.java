@@ -1,9 +1,13 @@
 package org.myelin.server.main;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import org.myelin.core.presence.PresenceSettings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.myelin.protocol.Dialect;
 import org.myelin.server.cli.HostPort;
+import org.myelin.server.decode.DialectConverter;
 import org.myelin.tcp.TcpSettings;
 import picocli.CommandLine;
 
@@ -44,16 +48,44 @@ public final class MainCommand implements Callable<Integer> {
                     + "which other users cannot read in the process list.")
     String replicationSecret;
 
+    @CommandLine.Option(names = "--dialect", defaultValue = "latest", paramLabel = "1.66|latest",
+            converter = DialectConverter.class,
+            description = "Wire dialect spoken to workers: 1.66 never sends LOCK_RELEASED/NEW_ACTIVE_TASK. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Dialect dialect;
+
+    @CommandLine.Option(names = "--sync-timeout-ms", defaultValue = "30000", paramLabel = "MS",
+            description = "Presence: a user no instance has syncing goes offline after this. Default: ${DEFAULT-VALUE}.")
+    long syncTimeoutMs;
+
+    @CommandLine.Option(names = "--instance-expiry-ms", defaultValue = "300000", paramLabel = "MS",
+            description = "Presence: an instance silent this long is dropped as if it had sent CLEAR_USER_SYNC. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long instanceExpiryMs;
+
+    @CommandLine.Option(names = "--store-user-ips", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Store USER_IP reports in the client_ips table (--no-store-user-ips ignores them). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    boolean storeUserIps;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         MainProcess process;
+        PresenceSettings presence;
+        try {
+            presence = new PresenceSettings(Duration.ofMillis(syncTimeoutMs), Duration.ofMillis(instanceExpiryMs),
+                    PresenceSettings.defaults().tickInterval());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("myelin main: " + e.getMessage());
+            return 2;
+        }
         try {
             process = MainProcess.start(new MainProcess.MainConfig(data, serverName, listenTcp, listenHttp,
-                    TcpSettings.defaults(), replicationSecret == null || replicationSecret.isEmpty() ? null
-                            : replicationSecret));
+                    TcpSettings.defaults().withDialect(dialect), replicationSecret == null || replicationSecret.isEmpty() ? null
+                            : replicationSecret), presence, storeUserIps);
         } catch (java.io.IOException | RuntimeException e) {
             spec.commandLine().getErr().println("myelin main: cannot start: " + e.getMessage());
             return 1;

@@ -81,6 +81,11 @@ final class MainMetrics {
         JvmMetrics.builder().register(registry);
     }
 
+    /** The registry, for more metrics (presence). */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** Writes every metric in the Prometheus text format. */
     void write(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());

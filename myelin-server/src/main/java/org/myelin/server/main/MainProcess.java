@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.myelin.core.ReplicationEngine;
+import org.myelin.core.presence.PresenceSettings;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.http.server.HttpServerStats;
 import org.myelin.http.server.HttpSettings;
@@ -39,11 +40,14 @@ public final class MainProcess implements AutoCloseable {
     private final ReplicationEngine engine;
     private final TcpServer tcp;
     private final HttpApi http;
+    private final Identity identity;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MainProcess(MainConfig config) throws IOException {
+    private MainProcess(MainConfig config, PresenceSettings presence, boolean storeUserIps) throws IOException {
         this.config = config;
-        this.store = SqliteStreamStore.open(config.data());
+        SqliteStreamStore sqlite = SqliteStreamStore.open(config.data());
+        this.store = sqlite;
+        Identity built = null;
         try {
             Set<String> names = new LinkedHashSet<>(SynapseStreams.NAMES);
             for (StreamPosition p : store.positions()) {
@@ -53,13 +57,22 @@ public final class MainProcess implements AutoCloseable {
             ReplicationEngine.Builder builder = ReplicationEngine.builder(INSTANCE)
                     .maxLineBytes(config.tcpSettings().maxLineBytes());
             streams.outbound().forEach(builder::write);
+            built = new Identity(presence, streams, storeUserIps ? sqlite.clientIps() : null);
+            builder.onCommand(built.router());
+            this.identity = built;
             this.engine = builder.build();
             streams.attach(engine);
             this.tcp = TcpServer.start(config.listenTcp().host(), config.listenTcp().port(), config.serverName(),
                     config.tcpSettings(), new EngineLinks(engine));
-            this.http = new HttpApi(config.listenHttp(), HttpSettings.defaults(), streams, this::status,
-                    new MainMetrics(engine, tcp.metrics(), streams), config.replicationSecret());
+            MainMetrics metrics = new MainMetrics(engine, tcp.metrics(), streams);
+            identity.registerMetrics(metrics.registry());
+            this.http = new HttpApi(config.listenHttp(), HttpSettings.defaults(), streams, this::status, metrics,
+                    config.replicationSecret(), identity.presenceEndpoint());
+            identity.start();
         } catch (IOException | RuntimeException e) {
+            if (built != null) {
+                built.close();
+            }
             closeQuietly();
             throw e;
         }
@@ -74,7 +87,18 @@ public final class MainProcess implements AutoCloseable {
      * @throws IOException if a port cannot be bound
      */
     public static MainProcess start(MainConfig config) throws IOException {
-        return new MainProcess(config);
+        return new MainProcess(config, PresenceSettings.defaults(), true);
+    }
+
+    /**
+     * Opens the store and starts listening, with these presence timeouts.
+     *
+     * @param storeUserIps whether this process stores {@code USER_IP} reports (in {@code client_ips})
+     * @throws IOException if a port cannot be bound
+     */
+    public static MainProcess start(MainConfig config, PresenceSettings presence, boolean storeUserIps)
+            throws IOException {
+        return new MainProcess(config, presence, storeUserIps);
     }
 
     /** The TCP replication port actually bound. */
@@ -95,6 +119,11 @@ public final class MainProcess implements AutoCloseable {
     /** The engine (for tests and embedding). */
     public ReplicationEngine engine() {
         return engine;
+    }
+
+    /** Presence, client IPs, federation acks and the callbacks of the other commands. */
+    public Identity identity() {
+        return identity;
     }
 
     /** The TCP server (for its metrics and links). */
@@ -126,6 +155,7 @@ public final class MainProcess implements AutoCloseable {
         streamer.put("rdata_sent", engine.streamer().rdataSent())
                 .put("positions_sent", engine.streamer().positionsSent())
                 .put("oversized_rows", engine.streamer().oversizedRows());
+        identity.putStatus(root);
         ObjectNode tasks = root.putObject("tasks");
         engine.taskStats().forEach((name, s) -> tasks.putObject(name)
                 .put("started", s.started()).put("running", s.running()).put("failed", s.failed())
@@ -146,6 +176,9 @@ public final class MainProcess implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             log.info("main process stopping");
+            if (identity != null) {
+                identity.close();
+            }
             closeQuietly();
         }
     }

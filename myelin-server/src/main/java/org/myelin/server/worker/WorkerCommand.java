@@ -3,8 +3,10 @@ package org.myelin.server.worker;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.myelin.core.presence.SyncSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +14,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.myelin.core.inbound.ResumePositions;
+import org.myelin.protocol.Dialect;
 import org.myelin.server.cli.HostPort;
+import org.myelin.server.decode.DialectConverter;
 import org.myelin.store.StoreException;
 import org.myelin.tcp.TcpSettings;
 import org.slf4j.Logger;
@@ -34,8 +38,9 @@ import picocli.CommandLine;
                 + "and resumes from it when restarted: each row printed exactly once across restarts. "
                 + "Rows missed while away are read from the main process's data directory (--data) or "
                 + "fetched over HTTP (--catch-up-url, with the replication secret); one of them is required. "
-                + "Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM (status 0), or with status 1 "
-                + "when standard output fails (a closed pipe)."
+                + "Reconnects forever with backoff. Stops on Ctrl-C / SIGTERM: tells the main process its "
+                + "syncing users stopped (CLEAR_USER_SYNC) before closing the link, and exits 0; stops with "
+                + "status 1 when standard output fails (a closed pipe)."
         })
 public final class WorkerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
@@ -85,6 +90,22 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Streams to follow (repeat or comma-separate). Default: all.")
     List<String> follow = new ArrayList<>();
 
+    @CommandLine.Option(names = "--dialect", defaultValue = "latest", paramLabel = "1.66|latest",
+            converter = DialectConverter.class,
+            description = "Wire dialect of the main process: 1.66 sends USER_SYNC without a device id and never "
+                    + "LOCK_RELEASED/NEW_ACTIVE_TASK. Default: ${DEFAULT-VALUE}.")
+    Dialect dialect;
+
+    @CommandLine.Option(names = "--user-sync-end-delay-ms", defaultValue = "10000", paramLabel = "MS",
+            description = "Presence: USER_SYNC end goes out this long after a user's last sync stops. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long endDelayMs;
+
+    @CommandLine.Option(names = "--user-sync-refresh-ms", defaultValue = "60000", paramLabel = "MS",
+            description = "Presence: USER_SYNC start is re-sent this often for every syncing user (keep it well "
+                    + "under the main's --instance-expiry-ms). Default: ${DEFAULT-VALUE}.")
+    long refreshMs;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -131,9 +152,18 @@ public final class WorkerCommand implements Callable<Integer> {
         StateSaver saver = stateFile == null ? null : new StateSaver(stateFile, saved, STATE_INTERVAL);
         RowPrinter printer = saver == null ? new RowPrinter(out) : new RowPrinter(out, saver);
         WorkerProcess worker;
+        WorkerProcess.Presence presence;
+        try {
+            presence = new WorkerProcess.Presence(WorkerProcess.Presence.newInstanceId(name), new SyncSettings(
+                    Duration.ofMillis(endDelayMs), Duration.ofMillis(refreshMs), SyncSettings.defaults().tickInterval()));
+        } catch (IllegalArgumentException e) {
+            err.println("myelin worker: " + e.getMessage());
+            return 2;
+        }
         try {
             worker = WorkerProcess.start(new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
-                    resume, follow, TcpSettings.defaults()), printer);
+                    resume, follow, TcpSettings.defaults().withDialect(dialect)),
+                    printer, UnaryOperator.identity(), presence);
         } catch (StoreException | IllegalArgumentException e) {
             if (saver != null) {
                 saver.close();
@@ -159,9 +189,11 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            stop(worker, saver, out);
+            stop(worker, saver, out); // CLEAR_USER_SYNC first, then the link closes, then the last state
             stopped.countDown();
             outcome.complete(0);
+            // A stop asked for with SIGTERM or Ctrl-C is a clean stop: exit 0, not the JVM's 143/130.
+            Runtime.getRuntime().halt(0);
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         int status = outcome.get();

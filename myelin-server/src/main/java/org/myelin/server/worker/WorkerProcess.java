@@ -9,7 +9,22 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.myelin.core.ReplicationEngine;
+import org.myelin.core.command.CommandRouter;
+import org.myelin.core.link.OpenLinks;
+import org.myelin.core.presence.SyncSettings;
+import org.myelin.core.presence.SyncingUsers;
+import org.myelin.core.task.Ticker;
+import org.myelin.http.endpoints.MetricsEndpoint;
+import org.myelin.http.endpoints.Route;
+import org.myelin.http.endpoints.StatusEndpoint;
+import org.myelin.http.endpoints.SyncEndpoint;
+import org.myelin.http.endpoints.UserIpEndpoint;
+import org.myelin.protocol.Json;
+import org.myelin.protocol.UserIpCommand;
+import org.myelin.tcp.Link;
 import org.myelin.core.inbound.InboundStreams;
 import org.myelin.core.inbound.ReplicationDataHandler;
 import org.myelin.core.inbound.ResumePositions;
@@ -37,9 +52,18 @@ public final class WorkerProcess implements AutoCloseable {
     private final ReplicationEngine engine;
     private final TcpClient client;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final WorkerConfig config;
+    private final OpenLinks links = new OpenLinks();
+    private final SyncingUsers presence;
+    private final CommandRouter router = CommandRouter.callbacksOnly();
+    private final Ticker ticker;
+    private final WorkerMetrics metrics;
 
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
-            UnaryOperator<LinkListener> decorate) {
+            UnaryOperator<LinkListener> decorate, Presence presenceOptions) {
+        this.config = config;
+        this.presence = new SyncingUsers(presenceOptions.instanceId(), presenceOptions.sync(),
+                System::currentTimeMillis);
         Function<String, UpdateFunction> catchUp;
         if (config.catchUp() instanceof CatchUpSource.SharedFile file) {
             this.store = SqliteStreamStore.openExisting(file.dataDir());
@@ -62,12 +86,16 @@ public final class WorkerProcess implements AutoCloseable {
                 Set<String> follow = Set.copyOf(config.follow());
                 streams = new InboundStreams(follow, follow, catchUp);
             }
-            ReplicationEngine.Builder builder = ReplicationEngine.builder(config.name()).follow(streams, handler);
+            ReplicationEngine.Builder builder = ReplicationEngine.builder(config.name()).follow(streams, handler)
+                    .onConnection(links).onConnection(presence).onCommand(router);
             builder.startFrom(config.resume());
             built = builder.build();
             this.engine = built;
             this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
                     config.serverName(), config.tcpSettings(), decorate.apply(new EngineLinks(engine))).start();
+            this.metrics = new WorkerMetrics(engine, client, presence, router);
+            this.ticker = new Ticker("presence-" + presence.instanceId(), presenceOptions.sync().tickInterval(),
+                    presence::tick);
         } catch (RuntimeException e) {
             if (built != null) {
                 built.close();
@@ -77,9 +105,10 @@ public final class WorkerProcess implements AutoCloseable {
             }
             throw e;
         }
-        log.info("worker '{}' following {} from {} (server '{}'), catching up from {}, resuming {}",
-                config.name(), config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(),
-                config.serverName(), config.catchUp(), describe(config.resume()));
+        log.info("worker '{}' (instance id {}, dialect {}) following {} from {} (server '{}'), catching up from {},"
+                + " resuming {}", config.name(), presence.instanceId(), config.tcpSettings().dialect(),
+                config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(), config.serverName(),
+                config.catchUp(), describe(config.resume()));
     }
 
     /**
@@ -90,7 +119,7 @@ public final class WorkerProcess implements AutoCloseable {
      *     Myelin database
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler) {
-        return new WorkerProcess(config, handler, UnaryOperator.identity());
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), Presence.forName(config.name()));
     }
 
     /**
@@ -99,7 +128,87 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate) {
-        return new WorkerProcess(config, handler, decorate);
+        return new WorkerProcess(config, handler, decorate, Presence.forName(config.name()));
+    }
+
+    /**
+     * As {@link #start(WorkerConfig, ReplicationDataHandler, UnaryOperator)}, with this instance id
+     * and these presence timings (tests use short ones).
+     */
+    public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
+            UnaryOperator<LinkListener> decorate, Presence presence) {
+        return new WorkerProcess(config, handler, decorate, presence);
+    }
+
+    /** The users syncing on this worker: {@code setSyncing} is the library API of {@code /sync}. */
+    public SyncingUsers presence() {
+        return presence;
+    }
+
+    /** Register callbacks for {@code REMOTE_SERVER_UP}, {@code LOCK_RELEASED}, {@code NEW_ACTIVE_TASK} here. */
+    public CommandRouter router() {
+        return router;
+    }
+
+    /**
+     * Reports a client request to the writer ({@code USER_IP}) on every open link.
+     *
+     * @return on how many links it went (0 when none is up: dropped)
+     */
+    public int reportUserIp(UserIpCommand command) {
+        return links.sendToAll(command);
+    }
+
+    /**
+     * The worker's HTTP endpoints, for an HTTP server to mount: {@code POST /_myelin/v1/sync/{user_id}},
+     * {@code POST /_myelin/v1/user_ip}, {@code GET /_myelin/v1/status}, {@code GET /metrics}.
+     */
+    public List<Route> httpEndpoints() {
+        return List.of(
+                new Route("POST", SyncEndpoint.ROUTE, new SyncEndpoint(presence)),
+                new Route("POST", UserIpEndpoint.ROUTE, new UserIpEndpoint(this::reportUserIp,
+                        System::currentTimeMillis)),
+                new Route("GET", StatusEndpoint.ROUTE, new StatusEndpoint(this::status)),
+                new Route("GET", MetricsEndpoint.ROUTE, new MetricsEndpoint(WorkerMetrics.CONTENT_TYPE,
+                        metrics::write)));
+    }
+
+    /**
+     * The status document of {@code GET /_myelin/v1/status}: the link, the followed streams and their
+     * tokens, receiver counters, syncing users, background tasks.
+     */
+    public ObjectNode status() {
+        ObjectNode root = Json.mapper().createObjectNode()
+                .put("server_name", config.serverName())
+                .put("instance", config.name())
+                .put("instance_id", presence.instanceId())
+                .put("dialect", config.tcpSettings().dialect().configName());
+        ArrayNode linkArray = root.putArray("links");
+        client.link().filter(Link::isOpen).ifPresent(link -> linkArray.addObject()
+                .put("id", link.id())
+                .put("name", link.name())
+                .put("address", String.valueOf(link.remoteAddress()))
+                .put("catch_up_mode", link.inCatchUpMode()));
+        ObjectNode streams = root.putObject("streams");
+        engine.receivedTokens().forEach((stream, byInstance) -> {
+            ObjectNode s = streams.putObject(stream);
+            byInstance.forEach(s::put);
+        });
+        root.putObject("receiver")
+                .put("rows_delivered", engine.receiver().rowsDelivered())
+                .put("rdata_dropped", engine.receiver().rdataDropped())
+                .put("catch_ups", engine.receiver().catchUps())
+                .put("pauses", engine.receiver().pauses());
+        ObjectNode p = root.putObject("presence");
+        ArrayNode syncing = p.putArray("syncing");
+        presence.syncing().forEach(k -> syncing.addObject().put("user_id", k.userId()).put("device_id", k.deviceId()));
+        p.put("commands_sent", presence.commandsSent());
+        root.put("commands_ignored", router.ignored());
+        ObjectNode tasks = root.putObject("tasks");
+        engine.taskStats().forEach((name, st) -> tasks.putObject(name)
+                .put("started", st.started()).put("running", st.running()).put("failed", st.failed())
+                .put("seconds", st.totalNanos() / 1e9));
+        return root;
     }
 
     /** The engine (tokens, counters). */
@@ -119,14 +228,18 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /**
-     * Stops: the engine first, so a catch-up in progress stops at once and no row reaches the
-     * handler after this returns; then the link and the store. Idempotent.
+     * Graceful shutdown: tells the writer this instance's users stopped syncing
+     * ({@code CLEAR_USER_SYNC}, handed to the link before it is closed, so it is written first); then
+     * the engine, so a catch-up in progress stops at once and no row reaches the handler after this
+     * returns; then the link and the store. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        ticker.close();
+        presence.close();
         engine.close();
         client.close();
         if (store != null) {
@@ -158,6 +271,33 @@ public final class WorkerProcess implements AutoCloseable {
         public WorkerConfig(String name, HostPort connect, String serverName, Path data, OptionalLong from,
                 List<String> follow, TcpSettings tcpSettings) {
             this(name, connect, serverName, new CatchUpSource.SharedFile(data), from, follow, tcpSettings);
+        }
+    }
+
+    /**
+     * The worker's identity for presence.
+     *
+     * @param instanceId the id sent in {@code USER_SYNC}/{@code CLEAR_USER_SYNC}: one word, new for every
+     *     run of the process (as Synapse's), so that a restarted worker never inherits users a killed one
+     *     left behind on the writer
+     * @param sync the delays of the worker side
+     */
+    public record Presence(String instanceId, SyncSettings sync) {
+        private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+        /** {@code <name>.<6 random characters>}, with Synapse's default delays. */
+        public static Presence forName(String name) {
+            return new Presence(newInstanceId(name), SyncSettings.defaults());
+        }
+
+        /** A fresh instance id for a worker called {@code name} (spaces replaced, a random suffix). */
+        public static String newInstanceId(String name) {
+            StringBuilder id = new StringBuilder(name.replaceAll("\\s+", "_")).append('.');
+            java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+            for (int i = 0; i < 6; i++) {
+                id.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
+            }
+            return id.toString();
         }
     }
 }

@@ -69,6 +69,32 @@ final class RowAppender implements AutoCloseable {
         }
     }
 
+    /** Work on the writer's connection. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs other writes (client IPs) on the writer's one connection, between appends; each statement
+     * commits on its own.
+     *
+     * @throws StoreException naming {@code what} if the work fails
+     */
+    <T> T write(String what, SqlWork<T> work) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("store " + file + " is closed");
+            }
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException("Cannot " + what + " in " + file, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private List<Long> insert(String stream, String instance, List<String> texts, boolean sameToken)
             throws SQLException {
         long position = position(stream, instance);

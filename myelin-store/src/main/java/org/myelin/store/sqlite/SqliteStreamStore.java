@@ -167,6 +167,25 @@ public final class SqliteStreamStore implements StreamStore {
         return schemaVersion;
     }
 
+    /**
+     * The {@code client_ips} table, where {@code USER_IP} reports are stored (through a
+     * {@link org.myelin.core.clientip.UserIpRecorder}, which throttles them).
+     *
+     * @throws IllegalStateException if this store was opened read-only
+     */
+    public org.myelin.core.clientip.ClientIpStore clientIps() {
+        if (appender == null) {
+            throw new IllegalStateException("The store " + file + " was opened read-only (openExisting)");
+        }
+        return new SqliteClientIps(appender, readPool);
+    }
+
+    /** The client IPs stored for a user, latest first. */
+    public List<org.myelin.core.clientip.ClientIp> clientIps(String userId) {
+        ensureOpen();
+        return new SqliteClientIps(appender, readPool).of(userId);
+    }
+
     /** Whether this store may append: opened with {@link #open}, not {@link #openExisting}. */
     public boolean writable() {
         return appender != null;

@@ -36,7 +36,7 @@ class SqliteStreamStoreTest {
         try (SqliteStreamStore store = SqliteStreamStore.open(data)) {
             assertThat(store.file()).isEqualTo(data.toAbsolutePath().resolve("myelin.db"));
             assertThat(store.file()).isRegularFile();
-            assertThat(store.schemaVersion()).isEqualTo("1");
+            assertThat(store.schemaVersion()).isEqualTo("2");
             assertThat(store.writable()).isTrue();
             assertThat(store.currentToken("events", "master")).isZero();
             assertThat(store.positions()).isEmpty();
@@ -289,7 +289,7 @@ class SqliteStreamStoreTest {
         assertThatThrownBy(() -> SqliteStreamStore.openExisting(dir))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining(file.toAbsolutePath().toString())
-                .hasMessageContaining("this program needs 1")
+                .hasMessageContaining("this program needs 2")
                 .hasMessageContaining("start the writer");
     }
 
