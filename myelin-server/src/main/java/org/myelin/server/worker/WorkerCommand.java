@@ -106,6 +106,12 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "under the main's --instance-expiry-ms). Default: ${DEFAULT-VALUE}.")
     long refreshMs;
 
+    @CommandLine.Option(names = "--listen-http", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "Serve this worker's HTTP port: POST /_myelin/v1/sync/{user_id} (a user starts or "
+                    + "stops syncing here), POST /_myelin/v1/user_ip, GET /_myelin/v1/status, GET /metrics. "
+                    + "Default: none.")
+    HostPort listenHttp;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -170,6 +176,18 @@ public final class WorkerCommand implements Callable<Integer> {
             }
             err.println("myelin worker: " + e.getMessage());
             return 2;
+        }
+        if (listenHttp != null) {
+            try {
+                worker.listenHttp(listenHttp.host(), listenHttp.port());
+            } catch (java.io.IOException e) {
+                worker.close();
+                if (saver != null) {
+                    saver.close();
+                }
+                err.println("myelin worker: " + e.getMessage());
+                return 1;
+            }
         }
         // 0 when stopped by a signal; 1 when output or the state file failed
         CompletableFuture<Integer> outcome = new CompletableFuture<>();

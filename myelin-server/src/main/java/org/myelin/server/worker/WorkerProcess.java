@@ -1,5 +1,6 @@
 package org.myelin.server.worker;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import org.myelin.http.endpoints.Route;
 import org.myelin.http.endpoints.StatusEndpoint;
 import org.myelin.http.endpoints.SyncEndpoint;
 import org.myelin.http.endpoints.UserIpEndpoint;
+import org.myelin.http.server.HttpServer;
+import org.myelin.http.server.HttpSettings;
 import org.myelin.protocol.Json;
 import org.myelin.protocol.UserIpCommand;
 import org.myelin.tcp.Link;
@@ -52,6 +55,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final ReplicationEngine engine;
     private final TcpClient client;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private HttpServer http; // guarded by this
     private final WorkerConfig config;
     private final OpenLinks links = new OpenLinks();
     private final SyncingUsers presence;
@@ -163,6 +167,31 @@ public final class WorkerProcess implements AutoCloseable {
      * The worker's HTTP endpoints, for an HTTP server to mount: {@code POST /_myelin/v1/sync/{user_id}},
      * {@code POST /_myelin/v1/user_ip}, {@code GET /_myelin/v1/status}, {@code GET /metrics}.
      */
+    /**
+     * Serves {@link #httpEndpoints()} on a Netty HTTP listener until {@link #close()}.
+     *
+     * @return the port actually bound (useful with port 0)
+     * @throws IOException if the address cannot be bound (the message names it)
+     * @throws IllegalStateException if this worker already serves HTTP
+     */
+    public synchronized int listenHttp(String host, int port) throws IOException {
+        if (http != null) {
+            throw new IllegalStateException("this worker already serves HTTP on port " + http.port());
+        }
+        HttpServer.Builder routes = HttpServer.builder().name("worker-" + config.name())
+                .settings(HttpSettings.defaults());
+        for (Route route : httpEndpoints()) {
+            routes.route(route.method(), route.path(), route.endpoint());
+        }
+        try {
+            http = routes.bind(host, port);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + " for HTTP: " + e.getMessage(), e);
+        }
+        log.info("worker '{}' serving HTTP on {}:{}", config.name(), host, http.port());
+        return http.port();
+    }
+
     public List<Route> httpEndpoints() {
         return List.of(
                 new Route("POST", SyncEndpoint.ROUTE, new SyncEndpoint(presence)),
@@ -240,6 +269,11 @@ public final class WorkerProcess implements AutoCloseable {
         }
         ticker.close();
         presence.close();
+        synchronized (this) {
+            if (http != null) {
+                http.close();
+            }
+        }
         engine.close();
         client.close();
         if (store != null) {
