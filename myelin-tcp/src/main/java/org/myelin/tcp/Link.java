@@ -93,6 +93,9 @@ public interface Link {
      * Stops or resumes reading from the socket: the engine's backpressure when its queues for this
      * link are full. The peer then sees a congested link (on a Myelin server: catch-up mode). Sending
      * and keepalive PINGs go on. May be called from any thread.
+     *
+     * <p>Pauses are counted: each {@code false} must be matched by one {@code true}, and reading
+     * resumes when every pause has been; so independent queues can each apply backpressure.
      */
     void setReading(boolean reading);
 }

@@ -83,6 +83,7 @@ final class NettyLink implements Link {
     private boolean opened;
     private boolean pingReceived;
     private boolean flushScheduled;
+    private int readPauses;
     private String closeReason;
     private String lastPeerError;
     private long unwritableGeneration;
@@ -176,9 +177,17 @@ final class NettyLink implements Link {
     @Override
     public void setReading(boolean reading) {
         onLoop(() -> {
-            if (channel.config().isAutoRead() != reading) {
-                log.debug("{}: {} reading", this, reading ? "resuming" : "pausing");
-                channel.config().setAutoRead(reading);
+            // Counted: the stream queues and the command queues pause independently, and reading
+            // resumes only when neither wants it paused.
+            if (reading) {
+                readPauses = Math.max(0, readPauses - 1);
+            } else {
+                readPauses++;
+            }
+            boolean autoRead = readPauses == 0;
+            if (channel.config().isAutoRead() != autoRead) {
+                log.debug("{}: {} reading", this, autoRead ? "resuming" : "pausing");
+                channel.config().setAutoRead(autoRead);
             }
         });
     }

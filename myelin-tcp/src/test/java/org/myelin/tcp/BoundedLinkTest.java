@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.outbound.OutboundStream;
 import org.myelin.core.stream.UpdateBatch;
+import org.myelin.protocol.Command;
+import org.myelin.protocol.CommandCodec;
+import org.myelin.protocol.RemoteServerUpCommand;
+import org.myelin.protocol.UserSyncCommand;
 
 /**
  * No peer can make a link hold commands without bound (issue 12, F1): a client that repeats
@@ -70,6 +74,43 @@ class BoundedLinkTest {
             assertThat(listener.closed.get(0).reason()).contains("ERROR Failed to keep up");
             assertThat(server.metrics().queueOverflows()).isPositive();
             waitUpTo(Duration.ofSeconds(30)).until(() -> listener.commands.size() == 5000);
+            assertThat(server.links()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aBurstOfCommandsFromOnePeerIsHandledInOrderOnBoundedThreads() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (ReplicationEngine engine = ReplicationEngine.builder("master")
+                        .maxQueuedPerLink(1000)
+                        .threads(2, 2)
+                        .onCommand((connection, command) -> {
+                            seen.add(CommandCodec.encode(command));
+                            threads.add(Thread.currentThread().getName());
+                        })
+                        .build();
+                TcpServer server = TcpServer.start("127.0.0.1", 0, "bounded.test", SETTINGS, new EngineLinks(engine));
+                RawPeer peer = RawPeer.connect(server.port())) {
+            List<String> sent = new ArrayList<>();
+            StringBuilder chunk = new StringBuilder();
+            for (int i = 0; i < 100_000; i++) {
+                Command c = i % 2 == 0 ? new UserSyncCommand("w1", "@u" + i + ":x", null, i % 4 == 0, i)
+                        : new RemoteServerUpCommand("s" + i + ".test");
+                String line = CommandCodec.encode(c);
+                sent.add(line);
+                chunk.append(line).append('\n');
+                if (chunk.length() > 64 * 1024) {
+                    peer.send(chunk.toString());
+                    chunk.setLength(0);
+                }
+            }
+            peer.send(chunk.toString());
+            waitUpTo(Duration.ofSeconds(60)).until(() -> seen.size() == 100_000);
+            assertThat(seen).isEqualTo(sent);
+            assertThat(threads).hasSizeLessThanOrEqualTo(2);
+            assertThat(engine.backgroundThreads()).isLessThanOrEqualTo(4);
+            assertThat(engine.commandPauses()).isPositive();
             assertThat(server.links()).hasSize(1);
         }
     }
