@@ -28,7 +28,8 @@ public interface Link {
     /**
      * Who is on the other end: for a link accepted by a {@link TcpServer}, the last {@code NAME}
      * the client sent (its address until it sends one); for a {@link TcpClient} link, the server's
-     * name.
+     * name. Control characters are escaped and the length is cut to 100 characters, so that it can
+     * be logged and shown as it is.
      */
     String name();
 

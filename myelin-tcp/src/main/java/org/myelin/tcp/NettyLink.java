@@ -89,6 +89,7 @@ final class NettyLink implements Link {
     private long unwritableGeneration;
     private ScheduledFuture<?> unwritableCheck;
     private ScheduledFuture<?> closeTimer;
+    private ScheduledFuture<?> handshakeTimer;
 
     NettyLink(Channel channel, Side side, TcpSettings settings, TcpMetrics metrics, LinkListener listener,
             LinkHooks hooks) {
@@ -427,6 +428,29 @@ final class NettyLink implements Link {
         active = true;
     }
 
+    /**
+     * Server side: gives the peer the handshake deadline to say {@code NAME} or {@code REPLICATE},
+     * so that connections which never do (port scanners, stuck clients) do not stay forever.
+     */
+    void startHandshakeDeadline() {
+        Duration deadline = settings.handshakeTimeout();
+        handshakeTimer = loop.schedule(() -> {
+            if (state == State.OPEN && handshakeTimer != null) {
+                metrics.handshakeTimeouts.increment();
+                log.warn("{}: no NAME or REPLICATE within {} ms of connecting", this, deadline.toMillis());
+                closeWithError("handshake timeout: no NAME or REPLICATE within " + deadline.toMillis() + " ms");
+            }
+        }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The peer said {@code NAME} or {@code REPLICATE}: no handshake deadline any more. */
+    void handshakeDone() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+    }
+
     /** Makes the link visible to its owner and the listener. */
     void open() {
         if (opened || state != State.OPEN) {
@@ -465,8 +489,9 @@ final class NettyLink implements Link {
         return pingReceived;
     }
 
+    /** Keeps the peer's name escaped and cut: it is shown and logged everywhere. */
     void setName(String name) {
-        this.name = name;
+        this.name = PeerText.name(name);
     }
 
     /** Whether what the peer sends is still acted upon (not once the link started closing). */
@@ -547,6 +572,7 @@ final class NettyLink implements Link {
         catchUpVisible = false;
         cancel(unwritableCheck);
         cancel(closeTimer);
+        handshakeDone();
         queue.clear();
         clearInbox();
         String reason = closeReason != null ? closeReason
