@@ -230,6 +230,10 @@ final class NettyLink implements Link {
             // Commands other threads handed over earlier go first: sends keep their happens-before
             // order, so a POSITION sent from here never overtakes an older RDATA it covers.
             drainEntries();
+            if (command instanceof PositionCommand position) {
+                // Every gap marker is behind us now: a row dropped later needs a new one.
+                inboxGaps.remove(position.stream());
+            }
             write(command, line);
             scheduleFlush();
             return;
