@@ -14,6 +14,9 @@ import org.myelin.core.outbound.OutboundStream;
 import org.myelin.core.stream.UpdateBatch;
 import org.myelin.protocol.Command;
 import org.myelin.protocol.CommandCodec;
+import org.myelin.protocol.PositionCommand;
+import org.myelin.protocol.RawJson;
+import org.myelin.protocol.RdataCommand;
 import org.myelin.protocol.RemoteServerUpCommand;
 import org.myelin.protocol.UserSyncCommand;
 
@@ -112,6 +115,84 @@ class BoundedLinkTest {
             assertThat(engine.backgroundThreads()).isLessThanOrEqualTo(4);
             assertThat(engine.commandPauses()).isPositive();
             assertThat(server.links()).hasSize(1);
+        }
+    }
+
+    @Test
+    void rowsTheStalledEventLoopCannotTakeLeaveAGapThatOnlyAPositionCloses() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        try (TcpServer server = TcpServer.start("127.0.0.1", 0, "bounded.test", TcpSettings.defaults(), listener);
+                java.net.Socket peer = new java.net.Socket("127.0.0.1", server.port())) {
+            NettyLink link = (NettyLink) waitUpTo(Duration.ofSeconds(10)).until(() -> onlyLink(server), l -> l != null);
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread reader = new Thread(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(peer.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            }, "reading-peer");
+            reader.setDaemon(true);
+            reader.start();
+            java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+            link.channel().eventLoop().execute(() -> {
+                try {
+                    stalled.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            int rows = NettyLink.INBOX_BOUND + 5000;
+            for (int token = 1; token <= rows; token++) {
+                link.send(RdataCommand.of("events", "master", token, RawJson.of("[" + token + "]")));
+            }
+            stalled.countDown();
+            waitUpTo(Duration.ofSeconds(30)).until(() -> !listener.catchUps.isEmpty());
+            assertThat(listener.catchUps.get(0).streams()).containsExactly("events");
+            assertThat(server.metrics().inboxRdataDiscarded()).isEqualTo(5000);
+            // What the engine then does: a POSITION from the streaming thread, then the next row.
+            link.send(new PositionCommand("events", "master", rows, rows));
+            link.send(RdataCommand.of("events", "master", rows + 1, RawJson.of("[0]")));
+            waitUpTo(Duration.ofSeconds(30)).until(() -> lines.contains("RDATA events master " + (rows + 1) + " [0]"));
+            // Never a row after a missing one without a POSITION in between.
+            long last = 0;
+            for (String line : lines) {
+                if (line.startsWith("POSITION events ")) {
+                    last = Long.parseLong(line.split(" ")[4]);
+                } else if (line.startsWith("RDATA events ")) {
+                    long token = Long.parseLong(line.split(" ")[3]);
+                    assertThat(token).as("row after %d", last).isEqualTo(last + 1);
+                    last = token;
+                }
+            }
+            assertThat(link.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void commandsThatMayNotBeDroppedCloseALinkWhoseEventLoopCannotTakeThem() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        try (TcpServer server = TcpServer.start("127.0.0.1", 0, "bounded.test", TcpSettings.defaults(), listener);
+                RawPeer peer = RawPeer.connect(server.port())) {
+            NettyLink link = (NettyLink) waitUpTo(Duration.ofSeconds(10)).until(() -> onlyLink(server), l -> l != null);
+            java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+            link.channel().eventLoop().execute(() -> {
+                try {
+                    stalled.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i <= 2 * NettyLink.INBOX_BOUND; i++) {
+                link.send(new RemoteServerUpCommand("s" + i));
+            }
+            stalled.countDown();
+            waitUpTo(Duration.ofSeconds(30)).until(() -> listener.closed.size() == 1);
+            assertThat(listener.closed.get(0).reason()).contains("ERROR Failed to keep up");
+            assertThat(server.metrics().queueOverflows()).isPositive();
         }
     }
 
