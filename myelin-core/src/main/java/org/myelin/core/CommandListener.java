@@ -6,7 +6,8 @@ import org.myelin.protocol.Command;
 /**
  * Receives the handler-level commands that are not stream data ({@code USER_SYNC},
  * {@code CLEAR_USER_SYNC}, {@code FEDERATION_ACK}, {@code USER_IP}, {@code REMOTE_SERVER_UP},
- * {@code LOCK_RELEASED}, {@code NEW_ACTIVE_TASK}). Called from a named background task per command.
+ * {@code LOCK_RELEASED}, {@code NEW_ACTIVE_TASK}). Called from a background thread, one command of a
+ * link at a time in arrival order; each call is counted as the task {@code replication-<COMMAND>}.
  */
 @FunctionalInterface
 public interface CommandListener {

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@link #disconnected}; a writer calls {@link #poke()} after each commit. The engine answers
  * {@code REPLICATE} with a POSITION per stream it writes, streams new rows to every link, feeds
  * RDATA/POSITION to the per-stream queues of the receiver, and hands every other handler-level
- * command to the {@link CommandListener} as a named background task.
+ * command to the {@link CommandListener} as a named background task, in arrival order per link.
+ *
+ * <p>Threads are bounded: the stream queues run on one pool (their tasks may block on catch-up
+ * I/O), the links' command queues on another, so neither can starve the other.
  *
  * <pre>{@code
  * ReplicationEngine worker = ReplicationEngine.builder("worker1")
@@ -41,21 +44,25 @@ public final class ReplicationEngine implements AutoCloseable {
 
     private final String instanceName;
     private final BackgroundTasks tasks;
+    private final BackgroundTasks commandTasks;
     private final ReplicationStreamer streamer;
     private final ReplicationReceiver receiver;
-    private final CommandListener listener;
     private final List<ConnectionListener> connectionListeners;
+    private final LinkCommandQueues commands;
 
     private ReplicationEngine(Builder b) {
         this.instanceName = b.instanceName;
-        this.tasks = new BackgroundTasks("replication-" + b.instanceName, b.shutdownWait);
+        this.tasks = new BackgroundTasks("replication-" + b.instanceName, b.shutdownWait, b.streamThreads);
+        this.commandTasks = new BackgroundTasks("replication-" + b.instanceName + "-commands", b.shutdownWait,
+                b.commandThreads);
         this.streamer = b.outbound.isEmpty() ? null
                 : new ReplicationStreamer(b.instanceName, b.outbound, b.fetchLimit, b.maxLineBytes, b.retryDelay);
         this.receiver = b.inbound == null ? null
                 : new ReplicationReceiver(b.instanceName, b.inbound, b.handler, tasks, b.resume, b.fetchLimit,
                         b.maxQueuedPerLink, b.announceGrace);
-        this.listener = b.listener;
         this.connectionListeners = List.copyOf(b.connectionListeners);
+        this.commands = b.listener == null ? null
+                : new LinkCommandQueues(b.listener, commandTasks, b.maxQueuedPerLink);
     }
 
     /** Starts building a process named {@code instanceName} ({@code master} for Synapse's main process). */
@@ -87,6 +94,9 @@ public final class ReplicationEngine implements AutoCloseable {
         if (streamer != null) {
             streamer.removeConnection(connection);
         }
+        if (commands != null) {
+            commands.remove(connection);
+        }
         connectionListeners.forEach(l -> l.disconnected(connection));
     }
 
@@ -109,8 +119,8 @@ public final class ReplicationEngine implements AutoCloseable {
             case PING, NAME, SERVER, ERROR -> log.debug("{} from {} is the transport's to handle",
                     command.name(), connection.describe());
             default -> {
-                if (listener != null) {
-                    tasks.run("replication-" + command.name(), () -> listener.onCommand(connection, command));
+                if (commands != null) {
+                    commands.add(connection, command);
                 }
             }
         }
@@ -164,7 +174,19 @@ public final class ReplicationEngine implements AutoCloseable {
 
     /** Counters of the background tasks by name. */
     public Map<String, TaskStats> taskStats() {
-        return tasks.stats();
+        Map<String, TaskStats> all = new java.util.TreeMap<>(tasks.stats());
+        all.putAll(commandTasks.stats());
+        return all;
+    }
+
+    /** Threads alive now running background work (stream queues and command queues). */
+    public int backgroundThreads() {
+        return tasks.threads() + commandTasks.threads();
+    }
+
+    /** Times reading from a link was paused because its non-stream commands piled up. */
+    public long commandPauses() {
+        return commands == null ? 0 : commands.pauses();
     }
 
     /**
@@ -180,6 +202,7 @@ public final class ReplicationEngine implements AutoCloseable {
             streamer.close();
         }
         tasks.close();
+        commandTasks.close();
     }
 
     /** Configures a {@link ReplicationEngine}. */
@@ -197,6 +220,8 @@ public final class ReplicationEngine implements AutoCloseable {
         private int maxLineBytes = Framing.DEFAULT_MAX_LINE_BYTES;
         private Duration retryDelay = Duration.ofSeconds(1);
         private Duration shutdownWait = Duration.ofSeconds(10);
+        private int streamThreads = BackgroundTasks.DEFAULT_MAX_THREADS;
+        private int commandThreads = 4;
 
         private Builder(String instanceName) {
             this.instanceName = Objects.requireNonNull(instanceName, "instanceName");
@@ -274,7 +299,8 @@ public final class ReplicationEngine implements AutoCloseable {
 
         /**
          * Commands received on one link and not yet handled before reading from it pauses (default
-         * 10,000); bounds a worker's memory when its handler is slower than the writer.
+         * 10,000), for the stream queues and for the other commands each; bounds memory when a
+         * handler is slower than the peer.
          */
         public Builder maxQueuedPerLink(int commands) {
             if (commands < 2) {
@@ -293,6 +319,21 @@ public final class ReplicationEngine implements AutoCloseable {
         /** How long the streamer waits before reading again after a failed read (default 1 s). */
         public Builder retryDelay(Duration delay) {
             this.retryDelay = delay;
+            return this;
+        }
+
+        /**
+         * The most threads handling received commands: {@code streams} for the per-stream queues
+         * (catch-up reads may block them; default 32), {@code commands} for the per-link queues of
+         * the other commands (default 4).
+         */
+        public Builder threads(int streams, int commands) {
+            if (streams < 1 || commands < 1) {
+                throw new IllegalArgumentException("thread bounds must be positive, got " + streams + " and "
+                        + commands);
+            }
+            this.streamThreads = streams;
+            this.commandThreads = commands;
             return this;
         }
 

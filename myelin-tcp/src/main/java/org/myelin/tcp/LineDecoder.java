@@ -65,6 +65,12 @@ final class LineDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** Bytes held of an unfinished line (tests: never more than the line limit). */
+    int buffered() {
+        ByteBuf held = internalBuffer();
+        return held == null ? 0 : held.readableBytes();
+    }
+
     private void fail(ByteBuf in, List<Object> out, BadLine bad) {
         failed = true;
         in.skipBytes(in.readableBytes());

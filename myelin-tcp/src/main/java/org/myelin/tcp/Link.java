@@ -28,7 +28,8 @@ public interface Link {
     /**
      * Who is on the other end: for a link accepted by a {@link TcpServer}, the last {@code NAME}
      * the client sent (its address until it sends one); for a {@link TcpClient} link, the server's
-     * name.
+     * name. Control characters are escaped and the length is cut to 100 characters, so that it can
+     * be logged and shown as it is.
      */
     String name();
 
@@ -93,6 +94,9 @@ public interface Link {
      * Stops or resumes reading from the socket: the engine's backpressure when its queues for this
      * link are full. The peer then sees a congested link (on a Myelin server: catch-up mode). Sending
      * and keepalive PINGs go on. May be called from any thread.
+     *
+     * <p>Pauses are counted: each {@code false} must be matched by one {@code true}, and reading
+     * resumes when every pause has been; so independent queues can each apply backpressure.
      */
     void setReading(boolean reading);
 }

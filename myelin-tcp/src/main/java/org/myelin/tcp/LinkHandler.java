@@ -66,6 +66,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
         if (side == Side.SERVER) {
             link.send(new ServerCommand(localName));
             link.send(new PingCommand(now));
+            link.startHandshakeDeadline();
             link.open();
         } else {
             // The client opens the link only when SERVER has been checked.
@@ -88,8 +89,10 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
             } else {
                 metrics.parseFailures.increment();
             }
-            log.warn("{}: bad line from peer: {}", link, bad.reason());
-            link.closeWithError(bad.reason());
+            // The reason may quote what the peer sent: escaped and cut, in the log and the echo.
+            String reason = PeerText.text(bad.reason());
+            log.warn("{}: bad line from peer: {}", link, reason);
+            link.closeWithError(reason);
             return;
         }
         Command command = (Command) msg;
@@ -101,17 +104,20 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
             link.closeWithError("invalid command: " + command.name());
             return;
         }
+        if (command instanceof NameCommand || command instanceof ReplicateCommand) {
+            link.handshakeDone();
+        }
         if (command instanceof PingCommand) {
             link.pingReceived();
         } else if (command instanceof NameCommand name) {
-            log.info("{}: peer is called '{}'", link, name.data());
             link.setName(name.data());
+            log.info("{}: peer is called '{}'", link, PeerText.name(name.data()));
         } else if (command instanceof ServerCommand server) {
             serverNamed(server.data());
         } else if (command instanceof ErrorCommand error) {
             metrics.errorsReceived.increment();
             link.peerError(error.data());
-            log.warn("{}: peer sent ERROR {}", link, error.data());
+            log.warn("{}: peer sent ERROR {}", link, PeerText.text(error.data()));
         } else {
             handlerLevel(command);
         }
@@ -119,7 +125,11 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
 
     private void serverNamed(String serverName) {
         if (expectedServer != null && !expectedServer.equals(serverName)) {
-            log.warn("{}: connected to server '{}' but expected '{}'", link, serverName, expectedServer);
+            metrics.wrongServerNames.increment();
+            log.debug("{}: connected to server '{}' but expected '{}'", link, PeerText.name(serverName),
+                    expectedServer);
+            // The owner says it once, loudly: a wrong name is a configuration error, not a glitch.
+            hooks.wrongServer(link, serverName);
             link.closeWithError("Wrong remote");
             return;
         }
@@ -134,7 +144,8 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
             link.closeWithError("expected SERVER before " + command.name());
             return;
         }
-        if (command instanceof RemoteServerUpCommand) {
+        if (command instanceof RemoteServerUpCommand up) {
+            log.debug("{}: REMOTE_SERVER_UP {}", link, PeerText.name(up.data()));
             hooks.remoteServerUp(link, command);
         }
         link.deliver(command);

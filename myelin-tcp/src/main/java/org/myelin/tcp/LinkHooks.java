@@ -17,6 +17,9 @@ interface LinkHooks {
     /** The engine called {@link Link#markEstablished()}; may be called from any thread. */
     default void established(NettyLink link) {}
 
+    /** Client side: the server said it is {@code serverName}, not the name expected (raw, unescaped). */
+    default void wrongServer(NettyLink link, String serverName) {}
+
     /** A {@code REMOTE_SERVER_UP} arrived on this link (before the listener hears of it). */
     default void remoteServerUp(NettyLink from, Command command) {}
 }

@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.myelin.protocol.Command;
 import org.myelin.protocol.CommandCodec;
@@ -23,6 +25,7 @@ import org.myelin.protocol.CommandType;
 import org.myelin.protocol.Dialect;
 import org.myelin.protocol.ErrorCommand;
 import org.myelin.protocol.PingCommand;
+import org.myelin.protocol.PositionCommand;
 import org.myelin.protocol.RdataCommand;
 import org.myelin.protocol.Side;
 import org.slf4j.Logger;
@@ -34,10 +37,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All mutable state but the hand-off inbox and the volatile fields read by other threads belongs
  * to the channel's event loop.
+ *
+ * <p>The inbox (commands other threads sent, waiting for the event loop) is bounded too: past
+ * {@link #INBOX_BOUND} entries (or the queue bound, if larger), RDATA are discarded there
+ * and leave a gap marker in their place (at most one per stream until its next POSITION), so the
+ * event loop opens the stream's gap at the right point of the order; other commands are still
+ * taken up to twice the bound, beyond which the link is closed with {@code ERROR Failed to keep up}.
  */
 final class NettyLink implements Link {
     private static final Logger log = LoggerFactory.getLogger(NettyLink.class);
     private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * Commands the inbox holds before dropping RDATA. Generous: the inbox only bridges the time
+     * until the event loop runs, and the outbound queue's bounds are what congestion is about.
+     */
+    static final int INBOX_BOUND = 65_536;
 
     private enum State { OPEN, CLOSING, CLOSED }
 
@@ -50,7 +64,12 @@ final class NettyLink implements Link {
     private final LinkListener listener;
     private final LinkHooks hooks;
     private final OutboundQueue queue;
-    private final ConcurrentLinkedQueue<OutboundQueue.Pending> inbox = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<InboxEntry> inbox = new ConcurrentLinkedQueue<>();
+    /** Commands in the inbox, gap markers not counted. */
+    private final AtomicInteger inboxSize = new AtomicInteger();
+    /** Streams whose latest inbox entry is a gap marker (no POSITION handed over since). */
+    private final Set<String> inboxGaps = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean inboxOverflowed = new AtomicBoolean();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -64,11 +83,13 @@ final class NettyLink implements Link {
     private boolean opened;
     private boolean pingReceived;
     private boolean flushScheduled;
+    private int readPauses;
     private String closeReason;
     private String lastPeerError;
     private long unwritableGeneration;
     private ScheduledFuture<?> unwritableCheck;
     private ScheduledFuture<?> closeTimer;
+    private ScheduledFuture<?> handshakeTimer;
 
     NettyLink(Channel channel, Side side, TcpSettings settings, TcpMetrics metrics, LinkListener listener,
             LinkHooks hooks) {
@@ -157,9 +178,17 @@ final class NettyLink implements Link {
     @Override
     public void setReading(boolean reading) {
         onLoop(() -> {
-            if (channel.config().isAutoRead() != reading) {
-                log.debug("{}: {} reading", this, reading ? "resuming" : "pausing");
-                channel.config().setAutoRead(reading);
+            // Counted: the stream queues and the command queues pause independently, and reading
+            // resumes only when neither wants it paused.
+            if (reading) {
+                readPauses = Math.max(0, readPauses - 1);
+            } else {
+                readPauses++;
+            }
+            boolean autoRead = readPauses == 0;
+            if (channel.config().isAutoRead() != autoRead) {
+                log.debug("{}: {} reading", this, autoRead ? "resuming" : "pausing");
+                channel.config().setAutoRead(autoRead);
             }
         });
     }
@@ -185,6 +214,12 @@ final class NettyLink implements Link {
         return false;
     }
 
+    /**
+     * A command handed over to the event loop, or (command {@code null}) the mark that an RDATA of
+     * {@code gapStream} was discarded here because the inbox was full.
+     */
+    private record InboxEntry(Command command, byte[] line, String gapStream) {}
+
     /** Moves a command to the event loop; cheap on the calling thread, one task per burst. */
     private void hand(Command command, byte[] line) {
         if (state != State.OPEN) {
@@ -194,28 +229,80 @@ final class NettyLink implements Link {
         if (loop.inEventLoop()) {
             // Commands other threads handed over earlier go first: sends keep their happens-before
             // order, so a POSITION sent from here never overtakes an older RDATA it covers.
-            OutboundQueue.Pending earlier;
-            while ((earlier = inbox.poll()) != null) {
-                write(earlier.command(), earlier.line());
+            drainEntries();
+            if (command instanceof PositionCommand position) {
+                // Every gap marker is behind us now: a row dropped later needs a new one.
+                inboxGaps.remove(position.stream());
             }
             write(command, line);
             scheduleFlush();
             return;
         }
-        inbox.add(new OutboundQueue.Pending(command, line));
+        int bound = Math.max(INBOX_BOUND, settings.maxQueuedCommands());
+        if (command instanceof RdataCommand rdata && inboxSize.get() >= bound) {
+            // The event loop is far behind: drop the row and let the loop open the stream's gap
+            // at this point of the order; the peer then gets a POSITION and fetches it.
+            metrics.rdataDiscarded.increment();
+            metrics.inboxRdataDiscarded.increment();
+            if (inboxGaps.add(rdata.stream())) {
+                inbox.add(new InboxEntry(null, null, rdata.stream()));
+                scheduleDrain();
+            }
+            return;
+        }
+        if (inboxSize.get() >= 2L * bound) {
+            if (inboxOverflowed.compareAndSet(false, true)) {
+                metrics.queueOverflows.increment();
+                log.warn("{}: {} commands wait for the event loop; closing", this, inboxSize.get());
+                onLoop(() -> closeWithError("Failed to keep up"));
+            }
+            return;
+        }
+        if (command instanceof PositionCommand position) {
+            // Before adding it: an RDATA dropped after this POSITION needs a marker of its own.
+            inboxGaps.remove(position.stream());
+        }
+        inboxSize.incrementAndGet();
+        inbox.add(new InboxEntry(command, line, null));
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
-            loop.execute(this::drainInbox);
+            onLoop(this::drainInbox);
         }
     }
 
     private void drainInbox() {
         // Cleared first: a command added after the loop below ends schedules a new drain.
         drainScheduled.set(false);
-        OutboundQueue.Pending pending;
-        while ((pending = inbox.poll()) != null) {
-            write(pending.command(), pending.line());
-        }
+        drainEntries();
         flushNow();
+    }
+
+    /** On the event loop: routes every command handed over so far, in order. */
+    private void drainEntries() {
+        InboxEntry entry;
+        while ((entry = inbox.poll()) != null) {
+            if (entry.command() == null) {
+                inboxGapReached(entry.gapStream());
+            } else {
+                inboxSize.decrementAndGet();
+                write(entry.command(), entry.line());
+            }
+        }
+    }
+
+    private void inboxGapReached(String stream) {
+        if (state != State.OPEN) {
+            return;
+        }
+        boolean hadGap = queue.hasGap(stream);
+        queue.openGap(stream);
+        if (!hadGap && !queue.inCatchUp()) {
+            notifyCatchUp(Set.of(stream));
+        }
+        // In catch-up mode the stream is reported when the mode ends.
     }
 
     private void scheduleFlush() {
@@ -246,7 +333,13 @@ final class NettyLink implements Link {
         boolean wasCatchingUp = queue.inCatchUp();
         switch (queue.admit(command, line, channel.isWritable())) {
             case WRITE -> writeToChannel(command, line);
-            case QUEUED, DISCARDED -> { }
+            case QUEUED, DISCARDED, COALESCED -> { }
+            case OVERFLOW -> {
+                log.warn("{}: {} commands ({} bytes) wait for a peer that does not read, none of them"
+                        + " RDATA that could be dropped; closing", this, queue.size(), queue.bytes());
+                closeWithError("Failed to keep up");
+                return;
+            }
         }
         if (!wasCatchingUp && queue.inCatchUp()) {
             catchUpVisible = true;
@@ -339,6 +432,29 @@ final class NettyLink implements Link {
         active = true;
     }
 
+    /**
+     * Server side: gives the peer the handshake deadline to say {@code NAME} or {@code REPLICATE},
+     * so that connections which never do (port scanners, stuck clients) do not stay forever.
+     */
+    void startHandshakeDeadline() {
+        Duration deadline = settings.handshakeTimeout();
+        handshakeTimer = loop.schedule(() -> {
+            if (state == State.OPEN && handshakeTimer != null) {
+                metrics.handshakeTimeouts.increment();
+                log.warn("{}: no NAME or REPLICATE within {} ms of connecting", this, deadline.toMillis());
+                closeWithError("handshake timeout: no NAME or REPLICATE within " + deadline.toMillis() + " ms");
+            }
+        }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The peer said {@code NAME} or {@code REPLICATE}: no handshake deadline any more. */
+    void handshakeDone() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+    }
+
     /** Makes the link visible to its owner and the listener. */
     void open() {
         if (opened || state != State.OPEN) {
@@ -354,6 +470,11 @@ final class NettyLink implements Link {
 
     Channel channel() {
         return channel;
+    }
+
+    /** Commands waiting in the outbound queue; on the event loop only (tests). */
+    int queuedCommands() {
+        return queue.size();
     }
 
     TcpSettings settings() {
@@ -372,8 +493,9 @@ final class NettyLink implements Link {
         return pingReceived;
     }
 
+    /** Keeps the peer's name escaped and cut: it is shown and logged everywhere. */
     void setName(String name) {
-        this.name = name;
+        this.name = PeerText.name(name);
     }
 
     /** Whether what the peer sends is still acted upon (not once the link started closing). */
@@ -397,7 +519,7 @@ final class NettyLink implements Link {
         state = State.CLOSING;
         recordReason("sent ERROR " + reason);
         queue.clear();
-        inbox.clear();
+        clearInbox();
         log.info("{}: closing: ERROR {}", this, reason);
         if (ctx == null || !channel.isActive()) {
             channel.close();
@@ -426,7 +548,7 @@ final class NettyLink implements Link {
         metrics.aborts.increment();
         log.warn("{}: aborting the connection: {}", this, why);
         queue.clear();
-        inbox.clear();
+        clearInbox();
         try {
             // Linger 0 makes close() send RST instead of waiting for unsent data to drain.
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
@@ -454,8 +576,9 @@ final class NettyLink implements Link {
         catchUpVisible = false;
         cancel(unwritableCheck);
         cancel(closeTimer);
+        handshakeDone();
         queue.clear();
-        inbox.clear();
+        clearInbox();
         String reason = closeReason != null ? closeReason
                 : lastPeerError != null ? "peer closed the connection after ERROR " + lastPeerError
                 : "peer closed the connection";
@@ -472,6 +595,12 @@ final class NettyLink implements Link {
         } finally {
             closeFuture.complete(null);
         }
+    }
+
+    private void clearInbox() {
+        inbox.clear();
+        inboxSize.set(0);
+        inboxGaps.clear();
     }
 
     private void recordReason(String reason) {

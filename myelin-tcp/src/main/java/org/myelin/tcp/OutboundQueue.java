@@ -1,8 +1,10 @@
 package org.myelin.tcp;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import org.myelin.protocol.Command;
 import org.myelin.protocol.PositionCommand;
@@ -18,6 +20,14 @@ import org.myelin.protocol.RdataCommand;
  * being discarded until a POSITION for it is admitted outside catch-up mode, so that the peer never
  * handles a row after a missing one without a POSITION in between.
  *
+ * <p>Other commands are bounded too. A POSITION replaces, in its place, a queued POSITION of the
+ * same stream and instance when no RDATA of that stream was queued after it, so that however
+ * often a peer asks (a {@code REPLICATE} loop) at most one POSITION per stream and instance waits
+ * after the last RDATA of the stream: the one kept still comes after the RDATA before it and before
+ * the ones after it, so the gap rules hold. Once catch-up mode has discarded every RDATA and the
+ * bounds are still exceeded, the peer is hopeless and {@link Admission#OVERFLOW} says so: the link
+ * closes with {@code ERROR Failed to keep up}, as the reference does at 10,000 pending commands.
+ *
  * <p>Owned by the link's event loop; not thread-safe.
  */
 final class OutboundQueue {
@@ -29,17 +39,37 @@ final class OutboundQueue {
         /** Kept in the queue until the socket drains. */
         QUEUED,
         /** An RDATA dropped (catch-up mode or a gap in its stream). */
-        DISCARDED
+        DISCARDED,
+        /** A POSITION that replaced an older queued one of its stream and instance. */
+        COALESCED,
+        /** Over the bounds with nothing left to discard: the link must be closed. */
+        OVERFLOW
     }
 
     /** A command waiting with its encoded line. */
     record Pending(Command command, byte[] line) {}
 
+    /** A queue slot; a POSITION's slot may be given a newer POSITION while it waits. */
+    private static final class Slot {
+        Command command;
+        byte[] line;
+
+        Slot(Command command, byte[] line) {
+            this.command = command;
+            this.line = line;
+        }
+    }
+
     private final long maxBytes;
     private final int maxCommands;
     private final TcpMetrics metrics;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ArrayDeque<Slot> queue = new ArrayDeque<>();
     private final Set<String> gaps = new LinkedHashSet<>();
+    /**
+     * Per stream, then instance: the queued POSITION a newer one may replace (none once an RDATA
+     * of the stream was queued after it).
+     */
+    private final Map<String, Map<String, Slot>> replaceable = new HashMap<>();
     private long bytes;
     private boolean catchUp;
 
@@ -62,17 +92,51 @@ final class OutboundQueue {
         if (!catchUp && queue.isEmpty() && socketWritable) {
             return Admission.WRITE;
         }
-        if (!catchUp && (bytes + line.length > maxBytes || queue.size() + 1 > maxCommands)) {
-            enterCatchUp();
-            if (command instanceof RdataCommand rdata) {
-                return discard(rdata);
+        if (command instanceof PositionCommand position && coalesce(position, line)) {
+            return Admission.COALESCED;
+        }
+        if (overBounds(line)) {
+            if (!catchUp) {
+                enterCatchUp();
+                if (command instanceof RdataCommand rdata) {
+                    return discard(rdata);
+                }
+            }
+            if (overBounds(line)) {
+                // Only commands that may not be dropped are left, and too many of them.
+                metrics.queueOverflows.increment();
+                return Admission.OVERFLOW;
             }
         }
-        // Outside RDATA nothing is dropped: a command is small and the unwritable deadline
-        // bounds how long the queue can grow.
-        queue.add(new Pending(command, line));
+        Slot slot = new Slot(command, line);
+        queue.add(slot);
         bytes += line.length;
+        if (command instanceof RdataCommand rdata) {
+            replaceable.remove(rdata.stream());
+        } else if (command instanceof PositionCommand position) {
+            replaceable.computeIfAbsent(position.stream(), s -> new HashMap<>()).put(position.instance(), slot);
+        }
         return Admission.QUEUED;
+    }
+
+    private boolean overBounds(byte[] line) {
+        return bytes + line.length > maxBytes || queue.size() + 1 > maxCommands;
+    }
+
+    /** Puts a POSITION in the place of a queued one it supersedes; false if there is none. */
+    private boolean coalesce(PositionCommand position, byte[] line) {
+        Map<String, Slot> byInstance = replaceable.get(position.stream());
+        Slot slot = byInstance == null ? null : byInstance.get(position.instance());
+        if (slot == null) {
+            return false;
+        }
+        // The peer fetches from its own token up to the newer POSITION: nothing the older one
+        // would have made it fetch is lost, and no RDATA of the stream lies between the two.
+        bytes += line.length - slot.line.length;
+        slot.command = position;
+        slot.line = line;
+        metrics.positionsCoalesced.increment();
+        return true;
     }
 
     private Admission discard(RdataCommand rdata) {
@@ -84,11 +148,11 @@ final class OutboundQueue {
     private void enterCatchUp() {
         catchUp = true;
         metrics.catchUpEntered.increment();
-        for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
-            Pending pending = it.next();
-            if (pending.command() instanceof RdataCommand rdata) {
+        for (Iterator<Slot> it = queue.iterator(); it.hasNext(); ) {
+            Slot slot = it.next();
+            if (slot.command instanceof RdataCommand rdata) {
                 it.remove();
-                bytes -= pending.line().length;
+                bytes -= slot.line.length;
                 discard(rdata);
             }
         }
@@ -101,11 +165,21 @@ final class OutboundQueue {
 
     /** The next waiting command, or {@code null}. */
     Pending poll() {
-        Pending pending = queue.poll();
-        if (pending != null) {
-            bytes -= pending.line().length;
+        Slot slot = queue.poll();
+        if (slot == null) {
+            return null;
         }
-        return pending;
+        bytes -= slot.line.length;
+        if (slot.command instanceof PositionCommand position) {
+            Map<String, Slot> byInstance = replaceable.get(position.stream());
+            if (byInstance != null && byInstance.get(position.instance()) == slot) {
+                byInstance.remove(position.instance());
+                if (byInstance.isEmpty()) {
+                    replaceable.remove(position.stream());
+                }
+            }
+        }
+        return new Pending(slot.command, slot.line);
     }
 
     boolean isEmpty() {
@@ -143,6 +217,7 @@ final class OutboundQueue {
     /** Forgets every waiting command (the link is closing). */
     void clear() {
         queue.clear();
+        replaceable.clear();
         bytes = 0;
     }
 }

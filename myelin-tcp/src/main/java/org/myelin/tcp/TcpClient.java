@@ -35,12 +35,20 @@ import org.slf4j.LoggerFactory;
  * engine calls {@link Link#markEstablished()}; a link that drops before that keeps growing the
  * delay, so that a row the engine cannot handle never causes a tight reconnect loop.
  *
+ * <p>A server that answers with another name than the expected one is a configuration error, not
+ * a glitch: it is logged once at ERROR (saying both names), counted
+ * ({@link TcpMetrics#wrongServerNames()}), shown by {@link #lastFailure()}, and retried every
+ * {@link #WRONG_SERVER_DELAY} instead of at the normal backoff, forever (the configuration may be
+ * fixed on the other side).
+ *
  * <p>All of the client's state lives on one event loop.
  */
 public final class TcpClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpClient.class);
     /** How many recent reconnect delays {@link #reconnectDelays()} remembers. */
     private static final int DELAY_HISTORY = 64;
+    /** How long to wait before trying again a server that gave the wrong name. */
+    public static final Duration WRONG_SERVER_DELAY = Duration.ofSeconds(30);
 
     private final String host;
     private final int port;
@@ -63,7 +71,12 @@ public final class TcpClient implements AutoCloseable {
     private volatile Duration nextDelay;
     private volatile long attempts;
     private volatile boolean stopped;
+    private volatile String lastFailure;
     private boolean started;
+    /** The link that just closed ended on a wrong server name. */
+    private boolean wrongServer;
+    /** The wrong name last logged at ERROR, so that a repeat is not logged again. */
+    private String wrongServerLogged;
     private Channel channel;
     private ScheduledFuture<?> reconnect;
 
@@ -148,6 +161,14 @@ public final class TcpClient implements AutoCloseable {
         return delaysSnapshot;
     }
 
+    /**
+     * Why the last connection attempt or link failed (a wrong server name, a refused connection),
+     * or empty once a link was established since: what a status page shows.
+     */
+    public Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
     /** This client's counters. */
     public TcpMetrics metrics() {
         return metrics;
@@ -170,6 +191,7 @@ public final class TcpClient implements AutoCloseable {
         future.addListener(done -> {
             if (!done.isSuccess()) {
                 metrics.connectFailures.increment();
+                lastFailure = "cannot connect to " + host + ":" + port + ": " + done.cause();
                 log.info("'{}' cannot connect to {}:{}: {}", clientName, host, port, done.cause().toString());
                 // The channel never became active: no close hook will run for it.
                 scheduleReconnect();
@@ -183,6 +205,11 @@ public final class TcpClient implements AutoCloseable {
             return;
         }
         Duration delay = backoff.next();
+        if (wrongServer) {
+            // Retrying at full speed cannot help until someone fixes a configuration.
+            wrongServer = false;
+            delay = WRONG_SERVER_DELAY;
+        }
         nextDelay = backoff.peek();
         delays.addLast(delay);
         if (delays.size() > DELAY_HISTORY) {
@@ -263,12 +290,33 @@ public final class TcpClient implements AutoCloseable {
                     if (established == link && established.isOpen()) {
                         backoff.reset();
                         nextDelay = backoff.peek();
+                        lastFailure = null;
+                        wrongServerLogged = null;
                         firstEstablished.complete(null);
                         log.info("{}: link established; reconnect backoff reset", established);
                     }
                 });
             } catch (RejectedExecutionException e) {
                 log.debug("'{}' already closed; established link ignored", clientName);
+            }
+        }
+
+        @Override
+        public void wrongServer(NettyLink from, String serverName) {
+            if (from != link) {
+                return;
+            }
+            wrongServer = true;
+            String shown = PeerText.name(serverName);
+            lastFailure = "the server at " + host + ":" + port + " says it is '" + shown + "', expected '"
+                    + expectedServer + "'";
+            if (!serverName.equals(wrongServerLogged)) {
+                wrongServerLogged = serverName;
+                log.error("'{}': {}: check the server name configured here or there; retrying every {} s"
+                        + " (not logged again while it stays so)", clientName, lastFailure,
+                        WRONG_SERVER_DELAY.toSeconds());
+            } else {
+                log.debug("'{}': {}", clientName, lastFailure);
             }
         }
 

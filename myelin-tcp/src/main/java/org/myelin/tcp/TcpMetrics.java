@@ -31,6 +31,12 @@ public final class TcpMetrics {
     final LongAdder connectAttempts = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
     final LongAdder remoteServerUpRelayed = new LongAdder();
+    final LongAdder positionsCoalesced = new LongAdder();
+    final LongAdder queueOverflows = new LongAdder();
+    final LongAdder inboxRdataDiscarded = new LongAdder();
+    final LongAdder handshakeTimeouts = new LongAdder();
+    final LongAdder connectionsRefused = new LongAdder();
+    final LongAdder wrongServerNames = new LongAdder();
 
     /** Links that reached {@link LinkListener#onOpen} (server: accepted; client: SERVER checked). */
     public long linksOpened() { return linksOpened.sum(); }
@@ -106,4 +112,25 @@ public final class TcpMetrics {
 
     /** {@code REMOTE_SERVER_UP} commands relayed by a server to other links. */
     public long remoteServerUpRelayed() { return remoteServerUpRelayed.sum(); }
+
+    /** Queued POSITIONs replaced by a newer one of the same stream and instance before being sent. */
+    public long positionsCoalesced() { return positionsCoalesced.sum(); }
+
+    /**
+     * Links closed with {@code ERROR Failed to keep up}: over their queue bounds with only commands
+     * that may not be dropped left (or a hand-off to the event loop over twice its bound).
+     */
+    public long queueOverflows() { return queueOverflows.sum(); }
+
+    /** RDATA discarded before reaching the event loop because its hand-off queue was full. */
+    public long inboxRdataDiscarded() { return inboxRdataDiscarded.sum(); }
+
+    /** Server connections closed for not sending {@code NAME} or {@code REPLICATE} in time. */
+    public long handshakeTimeouts() { return handshakeTimeouts.sum(); }
+
+    /** Server connections refused because the connection cap was reached. */
+    public long connectionsRefused() { return connectionsRefused.sum(); }
+
+    /** Client connections to a server whose {@code SERVER} name was not the expected one. */
+    public long wrongServerNames() { return wrongServerNames.sum(); }
 }

@@ -1,7 +1,11 @@
 package org.myelin.tcp;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -19,8 +23,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.myelin.protocol.Command;
 import org.myelin.protocol.CommandCodec;
+import org.myelin.protocol.ErrorCommand;
 import org.myelin.protocol.Side;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +53,10 @@ public final class TcpServer implements AutoCloseable {
     private final Channel serverChannel;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Accepted connections not yet closed, refused ones included until they are gone. */
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong lastRefusalLog = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong refusalsNotLogged = new AtomicLong();
 
     private TcpServer(String host, int port, String serverName, TcpSettings settings, LinkListener listener,
             EventLoopGroup group, boolean ownsGroup) {
@@ -64,6 +75,12 @@ public final class TcpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        int open = connections.incrementAndGet();
+                        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                        if (open > settings.maxConnections()) {
+                            refuse(ch, open - 1);
+                            return;
+                        }
                         LinkPipeline.install(ch, Side.SERVER, settings, metrics, listener, hooks, serverName, null);
                     }
                 });
@@ -202,6 +219,45 @@ public final class TcpServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("replication server '{}' did not close cleanly: {}", serverName, e.toString());
         }
+    }
+
+    /** How often at most a refused connection is logged; the others are counted in the next line. */
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Over the connection cap: the connection gets {@code ERROR too many connections} and is
+     * closed, without a link, reading nothing from it.
+     */
+    private void refuse(SocketChannel ch, int open) {
+        metrics.connectionsRefused.increment();
+        long now = System.nanoTime();
+        long last = lastRefusalLog.get();
+        if ((last == Long.MIN_VALUE || now - last >= REFUSAL_LOG_INTERVAL_NANOS)
+                && lastRefusalLog.compareAndSet(last, now)) {
+            log.warn("refusing a connection from {}: {} connections open, the cap is {} ({} more refused since"
+                    + " last said)", ch.remoteAddress(), open, settings.maxConnections(),
+                    refusalsNotLogged.getAndSet(0));
+        } else {
+            refusalsNotLogged.incrementAndGet();
+        }
+        ch.config().setAutoRead(false);
+        byte[] line = CommandCodec.encodeLine(new ErrorCommand("too many connections"), settings.dialect());
+        ch.pipeline().addLast("refuse", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                metrics.errorsSent.increment();
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(line)).addListener(ChannelFutureListener.CLOSE);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        });
+        // A peer that does not even take the ERROR line is not waited for.
+        var deadline = ch.eventLoop().schedule(() -> ch.close(), settings.closeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+        ch.closeFuture().addListener(f -> deadline.cancel(false));
     }
 
     private void shutDownGroup() {

@@ -30,6 +30,10 @@ import org.myelin.protocol.Framing;
  * @param socketSendBufferBytes the kernel send buffer of each connection ({@code SO_SNDBUF}), or 0
  *     for the system's (auto-tuned, up to megabytes): a small one makes a slow peer show as
  *     congested sooner
+ * @param handshakeTimeout server side: close with {@code ERROR} a connection that has sent
+ *     neither {@code NAME} nor {@code REPLICATE} this long after connecting
+ * @param maxConnections server side: connections open at once; more are refused with
+ *     {@code ERROR} and closed
  */
 public record TcpSettings(
         Duration pingInterval,
@@ -43,7 +47,9 @@ public record TcpSettings(
         Duration reconnectMaxDelay,
         double reconnectJitter,
         Dialect dialect,
-        int socketSendBufferBytes) {
+        int socketSendBufferBytes,
+        Duration handshakeTimeout,
+        int maxConnections) {
 
     private static final TcpSettings DEFAULTS = new TcpSettings(
             Duration.ofSeconds(5),
@@ -57,7 +63,9 @@ public record TcpSettings(
             Duration.ofSeconds(1),
             0.2,
             Dialect.LATEST,
-            0);
+            0,
+            Duration.ofSeconds(30),
+            1000);
 
     /**
      * @throws IllegalArgumentException if a duration is not positive, a bound is not positive, the
@@ -85,6 +93,10 @@ public record TcpSettings(
             throw new IllegalArgumentException("reconnectJitter must be between 0 and 1, got " + reconnectJitter);
         }
         Objects.requireNonNull(dialect, "dialect");
+        positive("handshakeTimeout", handshakeTimeout);
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be positive, got " + maxConnections);
+        }
         if (socketSendBufferBytes < 0) {
             throw new IllegalArgumentException("socketSendBufferBytes must be 0 or positive, got "
                     + socketSendBufferBytes);
@@ -94,7 +106,8 @@ public record TcpSettings(
     /**
      * The protocol's values: PING every 5 s, ping timeout 25 s, close timeout 25 s, 16384-byte
      * lines, queues of 8 MiB / 10,000 commands, unwritable deadline 60 s, reconnect 0.1 s doubling
-     * to 1 s with 20 % jitter, the latest dialect, the system's socket buffers.
+     * to 1 s with 20 % jitter, the latest dialect, the system's socket buffers; servers give a
+     * connection 30 s to send {@code NAME} or {@code REPLICATE} and take at most 1000 at once.
      */
     public static TcpSettings defaults() {
         return DEFAULTS;
@@ -111,61 +124,76 @@ public record TcpSettings(
     public TcpSettings withPingInterval(Duration value) {
         return new TcpSettings(value, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
     }
 
     /** A copy with another ping timeout. */
     public TcpSettings withPingTimeout(Duration value) {
         return new TcpSettings(pingInterval, value, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
     }
 
     /** A copy with another close timeout. */
     public TcpSettings withCloseTimeout(Duration value) {
         return new TcpSettings(pingInterval, pingTimeout, value, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
     }
 
     /** A copy with another line limit. */
     public TcpSettings withMaxLineBytes(int value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, value, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
     }
 
     /** A copy with other outbound queue bounds. */
     public TcpSettings withQueueBounds(long bytes, int commands) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, bytes,
                 commands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
     }
 
     /** A copy with another unwritable deadline. */
     public TcpSettings withUnwritableDeadline(Duration value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, value, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
     }
 
     /** A copy with another reconnect backoff. */
     public TcpSettings withReconnect(Duration initialDelay, Duration maxDelay, double jitter) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
-                maxQueuedCommands, unwritableDeadline, initialDelay, maxDelay, jitter, dialect, socketSendBufferBytes);
+                maxQueuedCommands, unwritableDeadline, initialDelay, maxDelay, jitter, dialect, socketSendBufferBytes,
+                handshakeTimeout, maxConnections);
     }
 
     /** A copy speaking another dialect. */
     public TcpSettings withDialect(Dialect value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, value, socketSendBufferBytes);
+                reconnectJitter, value, socketSendBufferBytes, handshakeTimeout, maxConnections);
     }
 
     /** A copy with another kernel send buffer size (0 for the system's). */
     public TcpSettings withSocketSendBuffer(int bytes) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, bytes);
+                reconnectJitter, dialect, bytes, handshakeTimeout, maxConnections);
+    }
+
+    /** A copy with another handshake deadline (server side). */
+    public TcpSettings withHandshakeTimeout(Duration value) {
+        return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
+                maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
+                reconnectJitter, dialect, socketSendBufferBytes, value, maxConnections);
+    }
+
+    /** A copy with another connection cap (server side). */
+    public TcpSettings withMaxConnections(int value) {
+        return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
+                maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, value);
     }
 }

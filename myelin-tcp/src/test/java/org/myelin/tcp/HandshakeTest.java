@@ -97,20 +97,20 @@ class HandshakeTest {
     }
 
     @Test
-    void wrongServerNameIsRefusedAndRetriedWithBackoff() throws IOException {
+    void wrongServerNameIsRefusedAndRetriedSlowly() throws IOException {
         RecordingListener clientSide = new RecordingListener();
         try (ServerSocket fake = fakeServer();
                 TcpClient client = new TcpClient("127.0.0.1", fake.getLocalPort(), "worker1", "peer.test", FAST,
                         clientSide).start()) {
-            for (int attempt = 1; attempt <= 3; attempt++) {
-                try (RawPeer server = RawPeer.wrap(fake.accept())) {
-                    server.send("SERVER evil.test\nPING 1\n");
-                    List<String> lines = server.readUntilClosed();
-                    assertThat(lines).containsSubsequence("NAME worker1", "REPLICATE", "ERROR Wrong remote", RawPeer.EOF);
-                }
+            try (RawPeer server = RawPeer.wrap(fake.accept())) {
+                server.send("SERVER evil.test\nPING 1\n");
+                List<String> lines = server.readUntilClosed();
+                assertThat(lines).containsSubsequence("NAME worker1", "REPLICATE", "ERROR Wrong remote", RawPeer.EOF);
             }
-            assertThat(client.attempts()).isGreaterThanOrEqualTo(3);
-            assertThat(client.reconnectDelays()).startsWith(Duration.ofMillis(20), Duration.ofMillis(40));
+            // A configuration error: retried forever, but not at the backoff meant for glitches.
+            eventually().until(() -> !client.reconnectDelays().isEmpty());
+            assertThat(client.reconnectDelays()).containsExactly(TcpClient.WRONG_SERVER_DELAY);
+            assertThat(client.lastFailure()).isPresent();
             // Never opened, so the engine heard nothing at all.
             assertThat(clientSide.opened).isEmpty();
             assertThat(clientSide.closed).isEmpty();

@@ -87,6 +87,61 @@ class OutboundQueueTest {
         assertThat(small.isEmpty()).isTrue();
     }
 
+    @Test
+    void repeatedPositionsOfAStreamWaitAsOne() {
+        admit(rdata("events", 1), false);
+        for (int i = 0; i < 1000; i++) {
+            admit(new PositionCommand("events", "master", i, i), false);
+            admit(new PositionCommand("caches", "master", i, i), false);
+            admit(new PositionCommand("caches", "worker1", i, i), false);
+        }
+        assertThat(queue.inCatchUp()).isFalse();
+        assertThat(drain()).containsExactly(rdata("events", 1), new PositionCommand("events", "master", 999, 999),
+                new PositionCommand("caches", "master", 999, 999), new PositionCommand("caches", "worker1", 999, 999));
+        assertThat(queue.bytes()).isZero();
+        assertThat(metrics.positionsCoalesced()).isEqualTo(2997);
+    }
+
+    @Test
+    void aPositionIsNotMovedPastAnRdataOfItsStream() {
+        OutboundQueue roomy = new OutboundQueue(1_000_000, 100, metrics);
+        PositionCommand first = new PositionCommand("events", "master", 1, 1);
+        PositionCommand second = new PositionCommand("events", "master", 3, 3);
+        PositionCommand third = new PositionCommand("events", "master", 4, 4);
+        for (Command c : List.of(first, rdata("events", 2), second, new PingCommand("p"), rdata("caches", 3), third)) {
+            roomy.admit(c, line(c), false);
+        }
+        List<Command> out = new ArrayList<>();
+        for (OutboundQueue.Pending p; (p = roomy.poll()) != null; ) {
+            out.add(p.command());
+        }
+        // The gap-closing POSITION stays before the row after it; the later one takes the place of
+        // the second (no row of the stream in between), ahead of the PING.
+        assertThat(out).containsExactly(first, rdata("events", 2), third, new PingCommand("p"), rdata("caches", 3));
+    }
+
+    @Test
+    void aPolledPositionIsNotReplacedAnyMore() {
+        admit(rdata("events", 1), false);
+        admit(new PositionCommand("events", "master", 2, 2), false);
+        assertThat(drain()).hasSize(2);
+        assertThat(admit(new PositionCommand("events", "master", 3, 3), false)).isEqualTo(Admission.QUEUED);
+        assertThat(drain()).containsExactly(new PositionCommand("events", "master", 3, 3));
+    }
+
+    @Test
+    void tooManyCommandsThatCannotBeDroppedOverflow() {
+        admit(rdata("events", 1), false);
+        for (int i = 0; i < 5; i++) {
+            assertThat(admit(new PingCommand("p" + i), false)).isEqualTo(Admission.QUEUED);
+        }
+        assertThat(queue.inCatchUp()).isTrue();
+        assertThat(queue.size()).isEqualTo(5);
+        assertThat(admit(new PingCommand("p5"), false)).isEqualTo(Admission.OVERFLOW);
+        assertThat(metrics.queueOverflows()).isEqualTo(1);
+        assertThat(admit(new PositionCommand("events", "master", 1, 1), false)).isEqualTo(Admission.OVERFLOW);
+    }
+
     private Admission admit(Command command, boolean writable) {
         return queue.admit(command, line(command), writable);
     }

@@ -3,9 +3,12 @@ package org.myelin.core.outbound;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -41,7 +44,11 @@ public final class ReplicationStreamer implements AutoCloseable {
     /** Iterated by the streamer thread and by links asking for positions; appended to rarely. */
     private final List<StreamState> streams = new CopyOnWriteArrayList<>();
     private final Queue<Added> added = new ConcurrentLinkedQueue<>();
-    private final Queue<PositionRequest> positionRequests = new ConcurrentLinkedQueue<>();
+    /**
+     * Positions asked for and not yet sent, per link: merged, so that a link repeating REPLICATE
+     * has at most one answer outstanding whatever it sends ({@link #ALL_STREAMS} for every stream).
+     */
+    private final Map<ReplicationConnection, Set<String>> positionRequests = new ConcurrentHashMap<>();
     private final Set<ReplicationConnection> connections = new CopyOnWriteArraySet<>();
     private final int fetchLimit;
     private final int maxLineBytes;
@@ -84,6 +91,7 @@ public final class ReplicationStreamer implements AutoCloseable {
     /** Removes a closed link. */
     public void removeConnection(ReplicationConnection connection) {
         connections.remove(connection);
+        positionRequests.remove(connection);
     }
 
     /** The names of the streams this writer announces. */
@@ -116,25 +124,40 @@ public final class ReplicationStreamer implements AutoCloseable {
      * not yet caught up, and the POSITION would not make up for it.
      */
     public void sendPositions(ReplicationConnection connection, Collection<String> names) {
-        positionRequests.add(new PositionRequest(connection, names == null ? null : Set.copyOf(names)));
+        Set<String> asked = names == null ? ALL_STREAMS : Set.copyOf(names);
+        positionRequests.merge(connection, asked, ReplicationStreamer::union);
         poke();
     }
 
-    private record PositionRequest(ReplicationConnection connection, Set<String> names) {}
+    /** The request for every stream; compared by identity. */
+    private static final Set<String> ALL_STREAMS = Set.of("\0every stream");
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        if (a == ALL_STREAMS || b == ALL_STREAMS) {
+            return ALL_STREAMS;
+        }
+        Set<String> both = new HashSet<>(a);
+        both.addAll(b);
+        return both;
+    }
 
     /** On the streamer thread: the current token covers every row this thread ever sent. */
     private void answerPositionRequests() {
-        for (PositionRequest r; (r = positionRequests.poll()) != null; ) {
+        for (ReplicationConnection connection : positionRequests.keySet()) {
+            Set<String> names = positionRequests.remove(connection);
+            if (names == null) {
+                continue;
+            }
             try {
                 for (StreamState s : streams) {
-                    if (r.names() == null || r.names().contains(s.stream.name())) {
+                    if (names == ALL_STREAMS || names.contains(s.stream.name())) {
                         long current = s.stream.currentToken().getAsLong();
-                        r.connection().send(new PositionCommand(s.stream.name(), instanceName, current, current));
+                        connection.send(new PositionCommand(s.stream.name(), instanceName, current, current));
                         positionsSent.increment();
                     }
                 }
             } catch (RuntimeException e) {
-                log.error("cannot send positions to {}", r.connection().describe(), e);
+                log.error("cannot send positions to {}", connection.describe(), e);
             }
         }
     }

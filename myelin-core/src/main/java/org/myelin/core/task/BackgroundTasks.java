@@ -6,10 +6,10 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -22,11 +22,18 @@ import org.slf4j.MDC;
  * its name in the logging context ({@code task} in the MDC), and its failure is logged, never lost.
  * Nothing is fire-and-forget: {@link #run} returns a future, and {@link #close()} waits (bounded)
  * for running tasks.
+ *
+ * <p>The threads are bounded ({@link #DEFAULT_MAX_THREADS} unless told otherwise); tasks beyond
+ * them wait their turn. The callers bound how many tasks wait: the engine runs queues (one per
+ * stream, one per link), each with at most one task submitted at a time, never one task per
+ * command.
  */
 public final class BackgroundTasks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BackgroundTasks.class);
+    /** Threads when not told otherwise. */
+    public static final int DEFAULT_MAX_THREADS = 32;
 
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
     private final Duration shutdownWait;
     private final Map<String, Counters> counters = new ConcurrentHashMap<>();
 
@@ -35,14 +42,29 @@ public final class BackgroundTasks implements AutoCloseable {
      * @param shutdownWait how long {@link #close()} waits for running tasks
      */
     public BackgroundTasks(String threadPrefix, Duration shutdownWait) {
+        this(threadPrefix, shutdownWait, DEFAULT_MAX_THREADS);
+    }
+
+    /**
+     * @param threadPrefix names the worker threads ({@code prefix-1}, ...)
+     * @param shutdownWait how long {@link #close()} waits for running tasks
+     * @param maxThreads the most threads running tasks at once; idle ones end after a minute
+     */
+    public BackgroundTasks(String threadPrefix, Duration shutdownWait, int maxThreads) {
+        if (maxThreads < 1) {
+            throw new IllegalArgumentException("maxThreads must be positive, got " + maxThreads);
+        }
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, threadPrefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
-        // Cached: tasks block on I/O (catch-up reads), and per-stream queues bound how many run at once.
-        this.executor = Executors.newCachedThreadPool(threads);
+        // Bounded threads, unbounded hand-off: tasks may block on I/O (catch-up reads), and the
+        // queues submitting them bound how many wait (one task per queue at a time).
+        this.executor = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads);
+        this.executor.allowCoreThreadTimeOut(true);
         this.shutdownWait = shutdownWait;
     }
 
@@ -87,6 +109,42 @@ public final class BackgroundTasks implements AutoCloseable {
             work.run();
             return null;
         });
+    }
+
+    /**
+     * Runs {@code work} as the task {@code name} on the calling thread (already a background
+     * thread): counted, timed and logged like {@link #run}; a failure is logged, not thrown.
+     *
+     * @return whether the work completed without throwing
+     */
+    public boolean runHere(String name, ThrowingRunnable work) {
+        Counters c = counters.computeIfAbsent(name, k -> new Counters());
+        c.started.increment();
+        c.running.increment();
+        long start = System.nanoTime();
+        String outer = MDC.get("task");
+        MDC.put("task", name);
+        try {
+            work.run();
+            return true;
+        } catch (Throwable e) {
+            c.failed.increment();
+            log.warn("background task {} failed", name, e);
+            return false;
+        } finally {
+            if (outer != null) {
+                MDC.put("task", outer);
+            } else {
+                MDC.remove("task");
+            }
+            c.running.decrement();
+            c.nanos.add(System.nanoTime() - start);
+        }
+    }
+
+    /** Threads alive in the pool now (at most the bound given at construction). */
+    public int threads() {
+        return executor.getPoolSize();
     }
 
     /** The counters of every task name seen so far, sorted by name. */

@@ -29,6 +29,37 @@ class ReplicationStreamerTest {
     }
 
     @Test
+    void aLinkRepeatingReplicateHasOneAnswerOutstanding() throws Exception {
+        java.util.concurrent.CountDownLatch answering = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        RecordingConnection link = new RecordingConnection("greedy") {
+            @Override
+            public void send(Command command) {
+                super.send(command);
+                if (sent.size() == 1) {
+                    answering.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        start(100, 16384).addConnection(link);
+        streamer.sendPositions(link, null);
+        answering.await();
+        // While the first answer is being sent, the link asks 10,000 more times.
+        for (int i = 0; i < 10_000; i++) {
+            streamer.sendPositions(link, i % 2 == 0 ? null : List.of("events"));
+        }
+        release.countDown();
+        await().untilAsserted(() -> assertThat(link.sent).hasSize(4));
+        streamer.poke();
+        await().during(Duration.ofMillis(200)).untilAsserted(() -> assertThat(link.sent).hasSize(4));
+    }
+
+    @Test
     void rowsSharingATokenGoAsBatchThenNumbered() {
         RecordingConnection link = new RecordingConnection("w1");
         start(100, 16384).addConnection(link);
@@ -129,7 +160,8 @@ class ReplicationStreamerTest {
         streamer.poke();
         streamer.sendPositions(link, null);
         streamer.sendPositions(link, List.of("typing"));
-        await().untilAsserted(() -> assertThat(writers).hasSize(3));
+        // The second request may be merged into the first if both wait: two or three POSITIONs.
+        await().untilAsserted(() -> assertThat(writers).hasSizeGreaterThanOrEqualTo(2));
         assertThat(writers).containsOnly("replication-streamer");
         // whichever came first, the POSITION covers the row: a reader catching up to it fetches row 1
         assertThat(link.sent).contains("RDATA events master 1 [1]", "POSITION events master 1 1");

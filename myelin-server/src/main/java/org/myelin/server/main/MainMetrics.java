@@ -60,6 +60,14 @@ final class MainMetrics {
         tcpCounter(tcp, "myelin_ping_timeouts", "Links closed for silence after a PING.", TcpMetrics::pingTimeouts);
         tcpCounter(tcp, "myelin_unwritable_closes", "Links closed for staying unwritable too long.",
                 TcpMetrics::unwritableCloses);
+        tcpCounter(tcp, "myelin_positions_coalesced", "Queued POSITIONs replaced by a newer one of their stream.",
+                TcpMetrics::positionsCoalesced);
+        tcpCounter(tcp, "myelin_queue_overflows", "Links closed with ERROR Failed to keep up.",
+                TcpMetrics::queueOverflows);
+        tcpCounter(tcp, "myelin_handshake_timeouts", "Connections closed for not sending NAME or REPLICATE in time.",
+                TcpMetrics::handshakeTimeouts);
+        tcpCounter(tcp, "myelin_connections_refused", "Connections refused over the connection cap.",
+                TcpMetrics::connectionsRefused);
 
         CounterWithCallback.builder().name("myelin_tasks_started").help("Background tasks started, by name.")
                 .labelNames("task")
