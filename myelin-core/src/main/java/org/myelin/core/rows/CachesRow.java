@@ -28,6 +28,34 @@ public record CachesRow(String cacheFunc, List<String> keys, long invalidationTs
         keys = keys == null ? null : Collections.unmodifiableList(new ArrayList<>(keys));
     }
 
+    /** The name of Synapse's fake cache whose rows stand for every cache of a room's current state. */
+    public static final String CURRENT_STATE_CACHE = "cs_cache_fake";
+    /** Members per {@code cs_cache_fake} row, as Synapse chunks them to stay within a line. */
+    private static final int MEMBERS_PER_ROW = 50;
+
+    /** A row invalidating {@code keys} of {@code cacheFunc} (null keys: all of it), stamped now. */
+    public static CachesRow now(String cacheFunc, List<String> keys) {
+        return new CachesRow(cacheFunc, keys, System.currentTimeMillis());
+    }
+
+    /**
+     * The {@code cs_cache_fake} rows Synapse writes when a room's current state changed: one per 50
+     * changed members, {@code [room_id, user_id...]}, or one {@code [room_id]} when no member changed.
+     */
+    public static List<CachesRow> currentState(String roomId, List<String> membersChanged, long invalidationTs) {
+        Require.present("roomId", roomId);
+        List<CachesRow> rows = new ArrayList<>();
+        int i = 0;
+        do {
+            List<String> keys = new ArrayList<>();
+            keys.add(roomId);
+            keys.addAll(membersChanged.subList(i, Math.min(membersChanged.size(), i + MEMBERS_PER_ROW)));
+            rows.add(new CachesRow(CURRENT_STATE_CACHE, keys, invalidationTs));
+            i += MEMBERS_PER_ROW;
+        } while (i < membersChanged.size());
+        return rows;
+    }
+
     /** Whether this row invalidates the whole cache. */
     public boolean invalidatesAll() {
         return keys == null;
