@@ -102,4 +102,25 @@ class SynapseRowsTest {
         assertThatThrownBy(() -> SynapseRows.decode(null, RawJson.of("[]")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aTypedHandlerGetsDecodedRowsAndPositions() throws Exception {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        TypedRowHandler typed = new TypedRowHandler() {
+            @Override
+            public void onRows(String stream, String instance, long token, List<SynapseRow> rows) {
+                rows.forEach(r -> seen.add(token + " " + r));
+            }
+
+            @Override
+            public void onPosition(String stream, String instance, long token) {
+                seen.add("position " + token);
+            }
+        };
+        typed.asDataHandler().onRows("typing", "master", 3,
+                List.of(RawJson.of("[\"!r:x\",[\"@a:x\"]]"), RawJson.of("[1]")));
+        typed.asDataHandler().onPosition("typing", "master", 4);
+        assertThat(seen).containsExactly("3 " + new TypingRow("!r:x", List.of("@a:x")),
+                "3 " + new RawRow("typing", RawJson.of("[1]")), "position 4");
+    }
 }
