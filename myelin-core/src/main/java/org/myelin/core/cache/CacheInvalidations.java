@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * caches.awaitToken("master", tokenOfTheWrite).get(5, SECONDS);
  * Profile p = profiles.get(CacheKey.of(userId), k -> loadProfile(userId));   // never the old one
  * }</pre>
+ *
+ * <p>A writer that caches too applies its own rows with {@link #apply(CachesRow)} once they are
+ * committed: over TCP a process never receives the rows it wrote.
  */
 public final class CacheInvalidations {
     /** The stream whose rows invalidate caches. */
