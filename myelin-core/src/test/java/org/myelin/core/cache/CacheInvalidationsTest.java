@@ -117,6 +117,20 @@ class CacheInvalidationsTest {
     }
 
     @Test
+    void csCacheFakeWithNullKeysWhichSynapseRefusesToSendDropsEveryCurrentStateCache() {
+        ReplicatedCache<String> inRoom = registry.register("get_users_in_room", 100);
+        ReplicatedCache<String> hostJoined = registry.register("is_host_joined", 100);
+        ReplicatedCache<String> unrelated = registry.register("get_user_by_id", 100);
+        fill(inRoom, "!r:x", "!s:x");
+        hostJoined.put(CacheKey.of("!r:x", "a.example"), "t");
+        fill(unrelated, "@a:x");
+        registry.apply(row("[\"cs_cache_fake\",null,1]"));
+        assertThat(inRoom.estimatedSize()).isZero();
+        assertThat(hostJoined.estimatedSize()).isZero();
+        assertThat(unrelated.estimatedSize()).isEqualTo(1);
+    }
+
+    @Test
     void theWriterSideChunksMembersAsSynapseDoes() {
         List<String> members = java.util.stream.IntStream.range(0, 120).mapToObj(i -> "@u" + i + ":x").toList();
         List<CachesRow> rows = CachesRow.currentState("!r:x", members, 5);
