@@ -14,7 +14,11 @@ import java.util.List;
  * @param parts the key's parts, in order
  */
 public record CacheKey(List<String> parts) {
-    /** Copies the parts (null parts allowed). @throws IllegalArgumentException if parts is null */
+    /**
+     * Copies the parts (null parts allowed).
+     *
+     * @throws IllegalArgumentException if parts is null
+     */
     public CacheKey {
         if (parts == null) {
             throw new IllegalArgumentException("parts must not be null");

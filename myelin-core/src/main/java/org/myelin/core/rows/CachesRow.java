@@ -22,7 +22,11 @@ public record CachesRow(String cacheFunc, List<String> keys, long invalidationTs
     /** The stream name. */
     public static final String STREAM = "caches";
 
-    /** Copies the keys (null elements allowed). @throws IllegalArgumentException if cacheFunc is null */
+    /**
+     * Copies the keys (null elements allowed).
+     *
+     * @throws IllegalArgumentException if cacheFunc is null
+     */
     public CachesRow {
         Require.present("cacheFunc", cacheFunc);
         keys = keys == null ? null : Collections.unmodifiableList(new ArrayList<>(keys));

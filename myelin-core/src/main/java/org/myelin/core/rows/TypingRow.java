@@ -13,7 +13,11 @@ public record TypingRow(String roomId, List<String> userIds) implements SynapseR
     /** The stream name. */
     public static final String STREAM = "typing";
 
-    /** Copies the list. @throws IllegalArgumentException if a field or a user id is null */
+    /**
+     * Copies the list.
+     *
+     * @throws IllegalArgumentException if a field or a user id is null
+     */
     public TypingRow {
         Require.present("roomId", roomId);
         userIds = Require.texts("userIds", userIds);
