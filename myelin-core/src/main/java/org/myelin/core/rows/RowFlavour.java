@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.IntNode;
 
 /**
  * How a Synapse writer spells the booleans of its rows, which depends on its database: an
- * SQLite-backed Synapse sends the integers {@code 0}/{@code 1} it read from the column, a
- * PostgreSQL-backed one sends {@code false}/{@code true}.
+ * SQLite-backed Synapse sends the integers {@code 0}/{@code 1} it read from a column, a
+ * PostgreSQL-backed one sends {@code false}/{@code true}. Booleans Synapse adds in Python (the
+ * {@code deleted} of {@link PushersRow}) are {@code false}/{@code true} in both.
  */
 public enum RowFlavour {
     /** Booleans as {@code 0}/{@code 1}, as an SQLite-backed Synapse writes them. */

@@ -34,7 +34,13 @@ class SynapseRowsTest {
     void pushersAndPresenceBooleansToo() {
         PushersRow p = (PushersRow) decode("pushers", "[\"@a:x\",\"app\",\"key\",true]");
         assertThat(p.deleted()).isTrue();
-        assertThat(p.encode(RowFlavour.SQLITE).text()).isEqualTo("[\"@a:x\",\"app\",\"key\",1]");
+        assertThat(p.encode(RowFlavour.SQLITE).text())
+                .as("Synapse adds deleted as a Python bool, even on SQLite")
+                .isEqualTo("[\"@a:x\",\"app\",\"key\",true]");
+        PushersRow q0 = (PushersRow) decode("pushers", "[\"@a:x\",\"app\",\"key\",0]");
+        assertThat(q0.deleted()).isFalse();
+        assertThat(q0.encode().text()).isEqualTo("[\"@a:x\",\"app\",\"key\",0]");
+        assertThat(q0.encode(RowFlavour.SQLITE).text()).isEqualTo("[\"@a:x\",\"app\",\"key\",false]");
         PresenceRow q = (PresenceRow) decode("presence", "[\"@a:x\",\"online\",1,2,3,null,0]");
         assertThat(q).isEqualTo(new PresenceRow("@a:x", "online", 1, 2, 3, null, false, RowFlavour.SQLITE));
     }
