@@ -124,9 +124,11 @@ public final class SynapseRows {
     }
 
     private static SynapseRow receipt(JsonNode n) {
-        Shape.array(n, 5);
+        boolean threaded = n != null && n.isArray() && n.size() == 6;
+        Shape.array(n, threaded ? 6 : 5);
         return new ReceiptRow(Shape.text(n.get(0)), Shape.text(n.get(1)), Shape.text(n.get(2)),
-                Shape.text(n.get(3)), Shape.object(n.get(4)));
+                Shape.text(n.get(3)), threaded ? Shape.textOrNull(n.get(4)) : null,
+                Shape.object(n.get(threaded ? 5 : 4)), threaded);
     }
 
     private static SynapseRow pushers(JsonNode n) {

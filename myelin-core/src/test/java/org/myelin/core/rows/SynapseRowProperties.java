@@ -105,8 +105,10 @@ class SynapseRowProperties {
                 .as(PresenceRow::new);
         Arbitrary<SynapseRow> presenceFederation = Combinators.combine(text(), text()).as(PresenceFederationRow::new);
         Arbitrary<SynapseRow> typing = Combinators.combine(text(), text().list().ofMaxSize(4)).as(TypingRow::new);
-        Arbitrary<SynapseRow> receipt = Combinators.combine(text(), text(), text(), text(), object())
-                .as(ReceiptRow::new);
+        Arbitrary<SynapseRow> receipt = Combinators.combine(text(), text(), text(), text(), maybe(), object(),
+                Arbitraries.of(true, false))
+                .as((a, b, c, d, thread, data, threaded) -> new ReceiptRow(a, b, c, d, threaded ? thread : null,
+                        data, threaded));
         Arbitrary<SynapseRow> pushers = Combinators.combine(text(), text(), text(), bool, flavour).as(PushersRow::new);
         Arbitrary<SynapseRow> caches = Combinators.combine(text(), maybe().list().ofMaxSize(4).injectNull(0.2), ts())
                 .as(CachesRow::new);

@@ -51,7 +51,8 @@ class SynapseRowsTest {
                 new String[] {"events", "[\"ev\",[\"$e\",\"!r:x\",\"m.room.message\",null,null,null,null,1,true]]"},
                 new String[] {"events", "[\"ev\",[\"$e\",\"!r:x\",\"m.room.message\",null,null,null,null,2,0]]"},
                 new String[] {"events", "[\"ex_outlier\",[\"$e\"]]"},
-                new String[] {"receipts", "[\"!r:x\",\"m.read\",\"@a:x\",\"$e\",null,{\"ts\":1}]"},
+                new String[] {"receipts", "[\"!r:x\",\"m.read\",\"@a:x\",\"$e\",{\"ts\":1},null]"},
+                new String[] {"receipts", "[\"!r:x\",\"m.read\",\"@a:x\",\"$e\",null,{\"ts\":1},1]"},
                 new String[] {"presence", "[\"@a:x\",\"online\",1.5,2,3,null,0]"},
                 new String[] {"typing", "[\"!r:x\",[\"@a:x\",7]]"},
                 new String[] {"caches", "[\"f\",[\"a\",1],5]"},
@@ -64,6 +65,25 @@ class SynapseRowsTest {
             assertThat(row).as(Arrays.toString(c)).isEqualTo(new RawRow(c[0], RawJson.of(c[1])));
             assertThat(row.encode().text()).isEqualTo(c[1]);
         }
+    }
+
+    @Test
+    void receiptsInBothFormsKeepTheirForm() {
+        String old = "[\"!r:x\",\"m.read\",\"@a:x\",\"$e\",{\"ts\":1}]";
+        String unthreaded = "[\"!r:x\",\"m.read\",\"@a:x\",\"$e\",null,{\"ts\":1}]";
+        String threaded = "[\"!r:x\",\"m.read\",\"@a:x\",\"$e\",\"$root\",{\"ts\":1}]";
+        ReceiptRow a = (ReceiptRow) decode("receipts", old);
+        ReceiptRow b = (ReceiptRow) decode("receipts", unthreaded);
+        ReceiptRow c = (ReceiptRow) decode("receipts", threaded);
+        assertThat(a).isEqualTo(new ReceiptRow("!r:x", "m.read", "@a:x", "$e", RawJson.of("{\"ts\":1}")));
+        assertThat(b.withThreadId()).isTrue();
+        assertThat(b.threadId()).isNull();
+        assertThat(c.threadId()).isEqualTo("$root");
+        assertThat(a.encode().text()).isEqualTo(old);
+        assertThat(b.encode().text()).isEqualTo(unthreaded);
+        assertThat(c.encode().text()).isEqualTo(threaded);
+        assertThatThrownBy(() -> new ReceiptRow("!r:x", "m.read", "@a:x", "$e", "$t", RawJson.of("{}"), false))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
