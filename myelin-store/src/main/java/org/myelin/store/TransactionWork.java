@@ -12,6 +12,7 @@ import org.myelin.protocol.RawJson;
  *
  * <p>It runs inside a transaction the store opened on its own connection: it may read and write
  * the caller's tables, but must not commit, roll back, change auto-commit nor close the connection.
+ * Every other append of the store waits while it runs, so keep it short.
  */
 @FunctionalInterface
 public interface TransactionWork {
