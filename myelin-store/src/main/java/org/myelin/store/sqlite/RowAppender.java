@@ -9,7 +9,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.myelin.protocol.RawJson;
 import org.myelin.store.StoreException;
+import org.myelin.store.TransactionWork;
 
 /**
  * Appends rows and hands out tokens, on the writer's one connection.
@@ -93,6 +95,58 @@ final class RowAppender implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Runs {@code work} and appends the rows it returns, in one transaction.
+     *
+     * @throws IllegalStateException if closed
+     * @throws IllegalArgumentException if a returned row is null or not valid JSON (all rolled back)
+     * @throws StoreException if the work or the append failed with an SQL error (all rolled back)
+     */
+    List<Long> appendWith(String stream, String instance, TransactionWork work, boolean sameToken) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("store " + file + " is closed");
+            }
+            execute("BEGIN IMMEDIATE");
+            try {
+                List<String> texts = canonical(work.run(connection));
+                List<Long> tokens = texts.isEmpty() ? List.of() : insert(stream, instance, texts, sameToken);
+                execute("COMMIT");
+                return tokens;
+            } catch (SQLException | RuntimeException e) {
+                rollback(e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot run a transaction appending to stream " + stream
+                    + " (instance " + instance + ") in " + file + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static List<String> canonical(List<RawJson> rows) {
+        if (rows == null) {
+            throw new IllegalArgumentException("the transaction work returned null instead of a list of rows");
+        }
+        List<String> texts = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            RawJson row = rows.get(i);
+            if (row == null) {
+                throw new IllegalArgumentException("row " + i + " is null");
+            }
+            try {
+                // Parsed, not only canonicalised: canonicalText() trusts text that merely looks compact.
+                row.tree();
+                texts.add(row.canonicalText());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("row " + i + " is not valid JSON: " + e.getMessage(), e);
+            }
+        }
+        return texts;
     }
 
     private List<Long> insert(String stream, String instance, List<String> texts, boolean sameToken)

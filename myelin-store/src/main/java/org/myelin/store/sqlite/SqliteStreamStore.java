@@ -16,6 +16,7 @@ import org.myelin.store.Names;
 import org.myelin.store.StoreException;
 import org.myelin.store.StreamPosition;
 import org.myelin.store.StreamStore;
+import org.myelin.store.TransactionWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -221,6 +222,30 @@ public final class SqliteStreamStore implements StreamStore {
             return List.of();
         }
         return appender.append(stream, instance, texts, sameToken);
+    }
+
+    /**
+     * Runs the caller's JDBC {@code work} and appends the rows it returns, all in one transaction on
+     * the writer's connection: the data change and, say, the {@code caches} rows invalidating it
+     * commit together or not at all. Rows get tokens as in {@link #append}; the caller streams them
+     * afterwards (poke the engine) as after any append.
+     *
+     * @return the token of each returned row, in order (empty if the work returned no rows)
+     * @throws IllegalArgumentException if a name is empty or a returned row is not valid JSON
+     * @throws IllegalStateException if the store is closed or read-only
+     * @throws StoreException if the work or the append failed with an SQL error; nothing was written
+     */
+    public List<Long> appendInTransaction(String stream, String instance, boolean sameToken, TransactionWork work) {
+        Names.require("stream", stream);
+        Names.require("instance", instance);
+        if (work == null) {
+            throw new IllegalArgumentException("work must not be null");
+        }
+        ensureOpen();
+        if (appender == null) {
+            throw new IllegalStateException("The store " + file + " was opened read-only (openExisting)");
+        }
+        return appender.appendWith(stream, instance, work, sameToken);
     }
 
     @Override
