@@ -88,6 +88,16 @@ public final class TestPostgres implements AutoCloseable {
                 Duration.ofSeconds(30));
     }
 
+    /**
+     * As {@link #options()}, but commits not waiting for the disk ({@code synchronous_commit=off}):
+     * for tests of many small appends where durability is not what is tested.
+     */
+    public PostgresStoreOptions fastOptions() {
+        String url = url() + (url().contains("?") ? "&" : "?") + "options=-c%20synchronous_commit%3Doff";
+        return new PostgresStoreOptions(url, schema, 4, Duration.ofSeconds(30), Duration.ofSeconds(5),
+                Duration.ofSeconds(30));
+    }
+
     /** A plain connection to the test database with this schema on the search path. */
     public Connection connect() throws SQLException {
         Connection c = DriverManager.getConnection(url());
