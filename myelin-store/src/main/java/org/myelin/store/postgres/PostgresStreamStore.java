@@ -302,6 +302,7 @@ public final class PostgresStreamStore implements StreamStore {
             synchronized (writer) {
                 try (Connection c = pool.getConnection()) {
                     if (!writer.loaded()) {
+                        register(c);
                         writer.load(persisted(c));
                     }
                     long last;
@@ -321,6 +322,23 @@ public final class PostgresStreamStore implements StreamStore {
                     }
                     tokens = out;
                 }
+            }
+        }
+
+        /**
+         * Makes a writer new to the stream known to readers before it takes its first token, at
+         * the stream's last token so far (all its tokens will be above that, so none is pending
+         * below it): the stream's safe position, the least over its writers, then never goes back
+         * when a writer joins. A writer that wrote before keeps its row.
+         */
+        private void register(Connection c) throws SQLException {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO stream_positions (stream, instance, token)"
+                    + " SELECT ?, ?, COALESCE((SELECT last_token FROM stream_tokens WHERE stream = ?), 0)"
+                    + " ON CONFLICT (stream, instance) DO NOTHING")) {
+                s.setString(1, stream);
+                s.setString(2, instance);
+                s.setString(3, stream);
+                s.executeUpdate();
             }
         }
 
