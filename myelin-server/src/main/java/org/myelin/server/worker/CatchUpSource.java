@@ -4,7 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 
 /** Where a worker fetches the rows it missed. */
-public sealed interface CatchUpSource permits CatchUpSource.SharedFile, CatchUpSource.OverHttp {
+public sealed interface CatchUpSource permits CatchUpSource.SharedFile, CatchUpSource.OverHttp,
+        CatchUpSource.Database {
 
     /**
      * Reads the main process's SQLite file on this machine.
@@ -24,6 +25,19 @@ public sealed interface CatchUpSource permits CatchUpSource.SharedFile, CatchUpS
         @Override
         public String toString() {
             return "OverHttp[" + base + "]";
+        }
+    }
+
+    /**
+     * Reads the writers' PostgreSQL database, from any machine.
+     *
+     * @param url {@code jdbc:postgresql://...} or {@code postgresql://...}
+     */
+    record Database(String url) implements CatchUpSource {
+        /** Keeps any password out of logs. */
+        @Override
+        public String toString() {
+            return "Database[" + org.myelin.store.postgres.PostgresUrls.redact(url) + "]";
         }
     }
 }

@@ -63,6 +63,11 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "The main process's data directory, read to catch up on missed rows.")
     Path data;
 
+    @CommandLine.Option(names = "--database", paramLabel = "URL",
+            description = "The writers' PostgreSQL database (jdbc:postgresql://host:port/db?user=... or "
+                    + "postgresql://user@host:port/db), read to catch up on missed rows.")
+    String database;
+
     @CommandLine.Option(names = "--catch-up-url", paramLabel = "URL",
             description = "Fetch missed rows over HTTP from the writer's listener instead (Myelin's main "
                     + "started with a replication secret, or a Synapse main), e.g. http://127.0.0.1:9093.")
@@ -121,6 +126,8 @@ public final class WorkerCommand implements Callable<Integer> {
         CatchUpSource catchUp;
         if (data != null) {
             catchUp = new CatchUpSource.SharedFile(data);
+        } else if (database != null) {
+            catchUp = new CatchUpSource.Database(database);
         } else if (catchUpUrl != null && replicationSecret != null && !replicationSecret.isEmpty()) {
             catchUp = new CatchUpSource.OverHttp(catchUpUrl, replicationSecret);
         } else if (catchUpUrl != null) {
@@ -129,7 +136,8 @@ public final class WorkerCommand implements Callable<Integer> {
             return 2;
         } else {
             err.println("myelin worker: a worker needs a way to fetch rows it missed while away: give --data DIR,");
-            err.println("  the data directory of the main process (for example --data myelin-data), or");
+            err.println("  the data directory of the main process (for example --data myelin-data), --database URL");
+            err.println("  of the writers' PostgreSQL database, or");
             err.println("  --catch-up-url URL of its HTTP listener with MYELIN_REPLICATION_SECRET set.");
             return 2;
         }

@@ -36,6 +36,7 @@ import org.myelin.http.catchup.HttpUpdateFunction;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamStore;
+import org.myelin.store.Stores;
 import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.tcp.LinkListener;
 import org.myelin.tcp.TcpClient;
@@ -71,6 +72,9 @@ public final class WorkerProcess implements AutoCloseable {
         Function<String, UpdateFunction> catchUp;
         if (config.catchUp() instanceof CatchUpSource.SharedFile file) {
             this.store = SqliteStreamStore.openExisting(file.dataDir());
+            catchUp = store::updateFunction;
+        } else if (config.catchUp() instanceof CatchUpSource.Database database) {
+            this.store = Stores.openReader(database.url(), null);
             catchUp = store::updateFunction;
         } else {
             CatchUpSource.OverHttp remote = (CatchUpSource.OverHttp) config.catchUp();

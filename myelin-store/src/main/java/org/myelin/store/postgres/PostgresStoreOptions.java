@@ -43,12 +43,14 @@ public record PostgresStoreOptions(
     }
 
     /**
-     * Defaults for {@code url} (either form): schema {@code public}, 8 connections, 30 s statement
+     * Defaults for {@code url} (either form): the schema of its {@code currentSchema} parameter, else
+     * {@code public}; 8 connections, 30 s statement
      * timeout, 5 s connect timeout, appends retried for 30 s.
      */
     public static PostgresStoreOptions of(String url) {
-        return new PostgresStoreOptions(PostgresUrls.toJdbc(url), "public", 8, Duration.ofSeconds(30),
-                Duration.ofSeconds(5), Duration.ofSeconds(30));
+        String jdbc = PostgresUrls.toJdbc(url);
+        return new PostgresStoreOptions(jdbc, PostgresUrls.currentSchema(jdbc).orElse("public"), 8,
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 
     /** These options in another schema. */

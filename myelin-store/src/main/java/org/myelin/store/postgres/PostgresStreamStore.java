@@ -113,6 +113,7 @@ public final class PostgresStreamStore implements StreamStore {
     }
 
     private static HikariDataSource pool(PostgresStoreOptions options, String where) {
+        probe(options, where);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(options.jdbcUrl());
         config.setPoolName("myelin-pg");
@@ -135,6 +136,23 @@ public final class PostgresStreamStore implements StreamStore {
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
+            throw new StoreException("Cannot connect to " + where + ": " + firstSqlMessage(e));
+        }
+    }
+
+    /**
+     * Connects once, plainly, before the pool exists: an unreachable database is then one clear
+     * line naming it and the driver's reason, instead of the pool's logged stack trace.
+     */
+    private static void probe(PostgresStoreOptions options, String where) {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("connectTimeout", Long.toString(Math.max(1, options.connectTimeout().toSeconds())));
+        props.setProperty("loginTimeout", Long.toString(Math.max(1, options.connectTimeout().toSeconds())));
+        try (Connection c = new org.postgresql.Driver().connect(options.jdbcUrl(), props)) {
+            if (c == null) {
+                throw new StoreException("Not a PostgreSQL URL: " + PostgresUrls.redact(options.jdbcUrl()));
+            }
+        } catch (SQLException e) {
             throw new StoreException("Cannot connect to " + where + ": " + firstSqlMessage(e));
         }
     }

@@ -70,6 +70,21 @@ public final class PostgresUrls {
         return jdbc.toString();
     }
 
+    /** The {@code currentSchema} parameter of a JDBC URL, if it has one. */
+    static java.util.Optional<String> currentSchema(String jdbcUrl) {
+        int q = jdbcUrl.indexOf('?');
+        if (q < 0) {
+            return java.util.Optional.empty();
+        }
+        for (String param : jdbcUrl.substring(q + 1).split("&")) {
+            if (param.startsWith("currentSchema=")) {
+                return java.util.Optional.of(URLDecoder.decode(param.substring("currentSchema=".length()),
+                        StandardCharsets.UTF_8));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** {@code url} with any password replaced by {@code ***}, for messages and logs. */
     public static String redact(String url) {
         if (url == null) {
