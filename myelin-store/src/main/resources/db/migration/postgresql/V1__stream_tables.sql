@@ -19,11 +19,7 @@ CREATE TABLE stream_positions (
     PRIMARY KEY (stream, instance)
 );
 
--- The token sequence of each stream, shared by all its writers (Synapse's per-stream sequence).
--- Writers take tokens from it in a short transaction of their own, never inside the append's: a
--- token once handed out is never handed out again, even when the append that took it rolls back
--- or its writer dies, and writers never wait on each other's appends.
-CREATE TABLE stream_tokens (
-    stream     TEXT   NOT NULL PRIMARY KEY,
-    last_token BIGINT NOT NULL CHECK (last_token >= 0)
-);
+-- Each stream's tokens come from a PostgreSQL sequence shared by all its writers (Synapse's
+-- per-stream sequence), myelin_tokens_<hash of the stream name>, created by the stream's first
+-- writer: a token once handed out is never handed out again, even when the append that took it
+-- rolls back or its writer dies, and taking one needs no commit of its own.

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * A {@link StreamStore} on a PostgreSQL database shared by several writer processes and read by
  * workers on any machine.
  *
- * <p>Tokens come from a sequence per stream shared by all its writers (table {@code stream_tokens},
- * advanced in a short transaction of its own), so no token is ever handed out twice, even across
+ * <p>Tokens come from a sequence per stream shared by all its writers (a PostgreSQL sequence,
+ * outside the append's transaction), so no token is ever handed out twice, even across
  * processes, crashes and rolled-back appends; a writer's tokens still only grow. Each writer's
  * position in {@code stream_positions} is its "persisted up to" point: every token of that writer
  * up to it is committed or abandoned for good, so a reader caught up to it never waits on a gap.
@@ -45,9 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresStreamStore implements StreamStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresStreamStore.class);
-    private static final String TAKE_TOKENS = "INSERT INTO stream_tokens (stream, last_token) VALUES (?, ?)"
-            + " ON CONFLICT (stream) DO UPDATE SET last_token = stream_tokens.last_token + excluded.last_token"
-            + " RETURNING last_token";
     private static final String INSERT_ROW =
             "INSERT INTO stream_rows (stream, instance, token, seq, row_json) VALUES (?, ?, ?, ?, ?)";
     private static final String WRITE_POSITION = "INSERT INTO stream_positions (stream, instance, token)"
@@ -61,6 +58,8 @@ public final class PostgresStreamStore implements StreamStore {
     private final boolean writable;
     private final PgReader reader;
     private final Map<String, WriterTokens> writers = new ConcurrentHashMap<>();
+    /** Stream name to its token sequence, once known to exist. */
+    private final Map<String, String> sequences = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PostgresStreamStore(PostgresStoreOptions options, String where, String version, HikariDataSource pool,
@@ -249,8 +248,6 @@ public final class PostgresStreamStore implements StreamStore {
         final boolean sameToken;
         final WriterTokens writer;
         List<Long> tokens;
-        /** The position the last try of the transaction wrote with the rows. */
-        long positionInTransaction;
 
         Append(String stream, String instance, List<String> texts, boolean sameToken) {
             this.stream = stream;
@@ -323,20 +320,25 @@ public final class PostgresStreamStore implements StreamStore {
                         register(c);
                         writer.load(persisted(c));
                     }
-                    long last;
-                    try (PreparedStatement s = c.prepareStatement(TAKE_TOKENS)) {
-                        s.setString(1, stream);
-                        s.setLong(2, count);
+                    // nextval is never rolled back and needs no commit of its own (no disk flush):
+                    // another writer's values may fall between these, so they are sorted, not assumed.
+                    long[] taken = new long[count];
+                    try (PreparedStatement s = c.prepareStatement(
+                            "SELECT nextval(?::regclass) FROM generate_series(1, ?)")) {
+                        s.setString(1, sequence(c));
+                        s.setInt(2, count);
                         try (ResultSet rs = s.executeQuery()) {
-                            rs.next();
-                            last = rs.getLong(1);
+                            for (int i = 0; i < count; i++) {
+                                rs.next();
+                                taken[i] = rs.getLong(1);
+                            }
                         }
                     }
-                    long first = last - count + 1;
-                    writer.taken(first, last);
+                    java.util.Arrays.sort(taken);
+                    writer.taken(taken[0], taken[count - 1]);
                     List<Long> out = new ArrayList<>(texts.size());
                     for (int i = 0; i < texts.size(); i++) {
-                        out.add(sameToken ? first : first + i);
+                        out.add(sameToken ? taken[0] : taken[i]);
                     }
                     tokens = out;
                 }
@@ -351,13 +353,35 @@ public final class PostgresStreamStore implements StreamStore {
          */
         private void register(Connection c) throws SQLException {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO stream_positions (stream, instance, token)"
-                    + " SELECT ?, ?, COALESCE((SELECT last_token FROM stream_tokens WHERE stream = ?), 0)"
+                    + " SELECT ?, ?, CASE WHEN is_called THEN last_value ELSE 0 END FROM " + sequence(c)
                     + " ON CONFLICT (stream, instance) DO NOTHING")) {
                 s.setString(1, stream);
                 s.setString(2, instance);
-                s.setString(3, stream);
                 s.executeUpdate();
             }
+        }
+
+        /**
+         * The stream's token sequence (Synapse's per-stream sequence), created on the stream's first
+         * write by any writer: {@code <schema>.myelin_tokens_<hash of the stream name>}, since stream
+         * names may be longer than PostgreSQL's 63-byte identifiers and hold characters they cannot.
+         */
+        private String sequence(Connection c) throws SQLException {
+            String name = sequences.get(stream);
+            if (name != null) {
+                return name;
+            }
+            name = options.schema() + ".myelin_tokens_" + hash(stream);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE SEQUENCE IF NOT EXISTS " + name + " AS BIGINT MINVALUE 1 START 1 CACHE 1");
+            } catch (SQLException e) {
+                // Two writers creating it at once: one wins, the other's duplicate-key error means it is there.
+                if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+            sequences.put(stream, name);
+            return name;
         }
 
         /**
@@ -379,6 +403,11 @@ public final class PostgresStreamStore implements StreamStore {
             }
         }
 
+        /**
+         * Inserts the rows, in the caller's transaction. The writer's position is not written
+         * here: one row per writer, locked until commit, would make a writer's appends wait for
+         * each other's disk flushes; {@link #finish} advances it once the rows are committed.
+         */
         void insert(Connection c) throws SQLException {
             try (PreparedStatement s = c.prepareStatement(INSERT_ROW)) {
                 for (int i = 0; i < texts.size(); i++) {
@@ -391,12 +420,6 @@ public final class PostgresStreamStore implements StreamStore {
                 }
                 s.executeBatch();
             }
-            long position;
-            synchronized (writer) {
-                position = writer.positionCommittingWith(tokens.get(0));
-            }
-            writePosition(c, position);
-            positionInTransaction = position;
         }
 
         private void writePosition(Connection c, long position) throws SQLException {
@@ -421,28 +444,60 @@ public final class PostgresStreamStore implements StreamStore {
         }
 
         /**
-         * Marks the tokens finished and, when this moved the writer's persisted position past what
-         * the commits wrote (appends that committed out of token order), writes that too. That
-         * write is best effort: a later append or the next start writes it anyway.
+         * Marks the tokens finished and advances the writer's position to where all its appends
+         * are committed or abandoned, before returning: a reader asking after this append returns
+         * finds the position at least at its tokens (unless an older append is still running).
+         * One thread of the writer writes at a time, for every append finished meanwhile; the
+         * others wait for it. The write does not wait for the disk ({@code synchronous_commit
+         * off}): rows are durable on their own, and a position lost to a database crash is
+         * recomputed from them when the writer next starts (see {@link #persisted}).
          */
         void finish(boolean committed) {
-            long position;
+            long target;
             synchronized (writer) {
                 writer.finished(tokens.get(0));
-                if (committed) {
-                    writer.wrote(positionInTransaction);
+                while (true) {
+                    target = writer.persistedUpTo();
+                    if (target <= writer.written()) {
+                        return;
+                    }
+                    if (!writer.writing) {
+                        writer.writing = true;
+                        break;
+                    }
+                    try {
+                        writer.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
-                position = writer.persistedUpTo();
-                if (position <= writer.written()) {
-                    return;
-                }
-                writer.wrote(position);
             }
-            try (Connection c = pool.getConnection()) {
-                writePosition(c, position);
-            } catch (SQLException e) {
+            boolean wrote = false;
+            try {
+                Retry retry = new Retry(options.retryFor());
+                while (!wrote) {
+                    try (Connection c = pool.getConnection()) {
+                        c.setAutoCommit(false);
+                        execute(c, "SET LOCAL synchronous_commit = off");
+                        writePosition(c, target);
+                        c.commit();
+                        wrote = true;
+                    } catch (SQLException e) {
+                        retry.after(e, "advance the position of " + stream + "/" + instance + " to " + target);
+                    }
+                }
+            } catch (RuntimeException e) {
                 log.warn("Could not advance the position of {}/{} to {} in {} (the next append will): {}",
-                        stream, instance, position, where, firstSqlMessage(e));
+                        stream, instance, target, where, e.getMessage());
+            } finally {
+                synchronized (writer) {
+                    if (wrote) {
+                        writer.wrote(target);
+                    }
+                    writer.writing = false;
+                    writer.notifyAll();
+                }
             }
         }
     }
@@ -578,6 +633,17 @@ public final class PostgresStreamStore implements StreamStore {
     @Override
     public String toString() {
         return "PostgresStreamStore[" + where + ", schema " + options.schema() + (writable ? "" : ", read-only") + "]";
+    }
+
+    /** A stable, identifier-safe digest of a stream name. */
+    static String hash(String stream) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    stream.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     static void execute(Connection c, String sql) throws SQLException {

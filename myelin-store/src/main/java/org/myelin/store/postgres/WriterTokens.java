@@ -21,6 +21,8 @@ final class WriterTokens {
     private long maxTaken;
     /** The largest position written to {@code stream_positions} by this store (or found there). */
     private long written;
+    /** Whether a thread is writing this writer's position now (the others wait for it). */
+    boolean writing;
 
     boolean loaded() {
         return loaded;
@@ -42,19 +44,6 @@ final class WriterTokens {
     /** The append of {@code first..} finished: committed, or failed for good. */
     void finished(long first) {
         unfinished.remove(first);
-    }
-
-    /**
-     * The position the append of {@code first..} may write as it commits: its own rows count as
-     * persisted, other unfinished appends do not.
-     */
-    long positionCommittingWith(long first) {
-        for (var e : unfinished.entrySet()) {
-            if (e.getKey() != first) {
-                return Math.max(written, e.getKey() - 1);
-            }
-        }
-        return Math.max(written, maxTaken);
     }
 
     /** Every token up to this one is committed or abandoned. */

@@ -6,8 +6,8 @@ import org.myelin.protocol.RawJson;
 
 /**
  * A writer process for {@link WriterCrashTest}: appends one row to {@code events} as instance
- * {@code crashy}. The test holds the lock of that writer's position row, so the append takes its
- * token, inserts its row and then waits inside its open transaction, until the test kills this JVM
+ * {@code crashy}. The test blocks inserts into {@code stream_rows}, so the append takes its token
+ * and then waits inside its open transaction, at its insert, until the test kills this JVM
  * with {@code kill -9}. Arguments: JDBC URL, schema.
  */
 public final class HoldingWriter {

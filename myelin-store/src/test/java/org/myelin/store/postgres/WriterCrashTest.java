@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,16 +44,12 @@ class WriterCrashTest {
         return List.of(RawJson.of(text));
     }
 
-    /** Locks one writer's position row, so its next append waits inside its open transaction. */
-    private Connection lockPosition(String instance) throws SQLException {
+    /** Blocks inserts into stream_rows, so the next append waits inside its open transaction, its token taken. */
+    private Connection lockRows() throws SQLException {
         Connection c = db.connect();
         c.setAutoCommit(false);
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT token FROM stream_positions WHERE stream = 'events' AND instance = ? FOR UPDATE")) {
-            s.setString(1, instance);
-            try (ResultSet rs = s.executeQuery()) {
-                assertThat(rs.next()).as("the position row of %s exists", instance).isTrue();
-            }
+        try (Statement s = c.createStatement()) {
+            s.execute("LOCK TABLE stream_rows IN SHARE MODE");
         }
         return c;
     }
@@ -63,7 +58,7 @@ class WriterCrashTest {
     private List<Integer> appendsWaitingOnTheLock() throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        + " AND query LIKE 'INSERT INTO stream_positions%'")) {
+                        + " AND query LIKE 'INSERT INTO stream_rows%'")) {
             List<Integer> pids = new java.util.ArrayList<>();
             while (rs.next()) {
                 pids.add(rs.getInt(1));
@@ -82,7 +77,7 @@ class WriterCrashTest {
     void anAppendWhoseConnectionIsKilledMidTransactionIsRetriedAndAcknowledgedOnce() throws Exception {
         try (PostgresStreamStore writer = PostgresStreamStore.open(db.options())) {
             writer.append("events", "w", row("[1]"), false);
-            Connection lock = lockPosition("w");
+            Connection lock = lockRows();
             CompletableFuture<List<Long>> append =
                     CompletableFuture.supplyAsync(() -> writer.append("events", "w", row("[2]"), false));
             await().atMost(Duration.ofSeconds(30)).until(() -> appendsWaitingOnTheLock().size() == 1);
@@ -111,7 +106,7 @@ class WriterCrashTest {
             }
             other.append("events", "other", row("[\"o1\"]"), false); // token 2
 
-            Connection lock = lockPosition("crashy");
+            Connection lock = lockRows();
             Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), HoldingWriter.class.getName(),
                     TestPostgres.url(), db.schema())
