@@ -63,6 +63,12 @@ public record RedisSettings(String serverName, boolean subscribeUserIp, boolean 
                 commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight);
     }
 
+    /** The same on another channel. */
+    public RedisSettings withServerName(String name) {
+        return new RedisSettings(name, subscribeUserIp, perStreamChannels, followedStreams, dialect, pingInterval,
+                commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight);
+    }
+
     /** The same with per-stream channels on, following {@code streams} (empty: all). */
     public RedisSettings withPerStreamChannels(Set<String> streams) {
         return new RedisSettings(serverName, subscribeUserIp, true, streams, dialect, pingInterval,

@@ -294,8 +294,12 @@ public final class RedisTransport implements AutoCloseable {
         if (session == null || session.link == null || session.ended) {
             return;
         }
+        var subscriber = session.subscriber;
+        if (subscriber == null) {
+            return;
+        }
         metrics.pingsSent.increment();
-        session.subscriber.async().ping().toCompletableFuture()
+        subscriber.async().ping().toCompletableFuture()
                 .orTimeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((pong, error) -> {
                     if (error != null) {

@@ -35,8 +35,12 @@ final class Session implements RedisPubSubListener<String, byte[]> {
         return connection == subscriber || connection == publisher;
     }
 
-    void closeConnections() {
-        for (var c : new io.lettuce.core.api.StatefulConnection<?, ?>[] {subscriber, publisher}) {
+    /** Closes both connections once (closing twice makes Lettuce warn). */
+    synchronized void closeConnections() {
+        var connections = new io.lettuce.core.api.StatefulConnection<?, ?>[] {subscriber, publisher};
+        subscriber = null;
+        publisher = null;
+        for (var c : connections) {
             if (c != null) {
                 try {
                     c.closeAsync();

@@ -44,16 +44,29 @@ public final class MainCommand implements Callable<Integer> {
                     + "which other users cannot read in the process list.")
     String replicationSecret;
 
+    @CommandLine.Option(names = "--redis", paramLabel = "URI",
+            description = "Also replicate over Redis pub/sub, as Synapse does (redis://[:password@]host:port, "
+                    + "rediss:// for TLS, redis-socket:///path): publish on the channel named after the server, "
+                    + "hear <server-name>/USER_IP. TCP workers and the HTTP API are still served.")
+    String redis;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         MainProcess process;
+        io.lettuce.core.RedisURI redisUri;
+        try {
+            redisUri = redis == null ? null : org.myelin.redis.RedisTransport.parseUri(redis);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("myelin main: --redis: " + e.getMessage());
+            return 2;
+        }
         try {
             process = MainProcess.start(new MainProcess.MainConfig(data, serverName, listenTcp, listenHttp,
                     TcpSettings.defaults(), replicationSecret == null || replicationSecret.isEmpty() ? null
-                            : replicationSecret));
+                            : replicationSecret), redisUri);
         } catch (java.io.IOException | RuntimeException e) {
             spec.commandLine().getErr().println("myelin main: cannot start: " + e.getMessage());
             return 1;

@@ -11,6 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.protocol.Json;
+import io.lettuce.core.RedisURI;
+import org.myelin.redis.EngineBus;
+import org.myelin.redis.RedisMetrics;
+import org.myelin.redis.RedisSettings;
+import org.myelin.redis.RedisTransport;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamPosition;
@@ -37,9 +42,11 @@ public final class MainProcess implements AutoCloseable {
     private final ReplicationEngine engine;
     private final TcpServer tcp;
     private final HttpApi http;
+    /** The Redis link, when started with {@code --redis}. */
+    private final RedisTransport redis;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MainProcess(MainConfig config) throws IOException {
+    private MainProcess(MainConfig config, RedisURI redisUri) throws IOException {
         this.config = config;
         this.store = SqliteStreamStore.open(config.data());
         try {
@@ -55,8 +62,14 @@ public final class MainProcess implements AutoCloseable {
             streams.attach(engine);
             this.tcp = TcpServer.start(config.listenTcp().host(), config.listenTcp().port(), config.serverName(),
                     config.tcpSettings(), new EngineLinks(engine));
-            this.http = new HttpApi(config.listenHttp(), streams, this::status,
-                    new MainMetrics(engine, tcp.metrics(), streams), config.replicationSecret());
+            // the main stores client IPs, so it alone hears <server_name>/USER_IP
+            this.redis = redisUri == null ? null : RedisTransport.start(redisUri,
+                    RedisSettings.defaults(config.serverName()).withUserIp(true), new EngineBus(engine));
+            MainMetrics metrics = new MainMetrics(engine, tcp.metrics(), streams);
+            if (redis != null) {
+                metrics.addRedis(redis);
+            }
+            this.http = new HttpApi(config.listenHttp(), streams, this::status, metrics, config.replicationSecret());
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             throw e;
@@ -72,7 +85,23 @@ public final class MainProcess implements AutoCloseable {
      * @throws IOException if a port cannot be bound
      */
     public static MainProcess start(MainConfig config) throws IOException {
-        return new MainProcess(config);
+        return new MainProcess(config, null);
+    }
+
+    /**
+     * Opens the store, starts listening, and also replicates over Redis at {@code redisUri} (when not
+     * null): it publishes on the channel named after the server, answers REPLICATE from any process
+     * there, and keeps reconnecting whatever fails.
+     *
+     * @throws IOException if a port cannot be bound
+     */
+    public static MainProcess start(MainConfig config, RedisURI redisUri) throws IOException {
+        return new MainProcess(config, redisUri);
+    }
+
+    /** The Redis link, when one was configured. */
+    public java.util.Optional<RedisTransport> redis() {
+        return java.util.Optional.ofNullable(redis);
     }
 
     /** The TCP replication port actually bound. */
@@ -124,11 +153,32 @@ public final class MainProcess implements AutoCloseable {
         streamer.put("rdata_sent", engine.streamer().rdataSent())
                 .put("positions_sent", engine.streamer().positionsSent())
                 .put("oversized_rows", engine.streamer().oversizedRows());
+        if (redis != null) {
+            redisStatus(root.putObject("redis"));
+        }
         ObjectNode tasks = root.putObject("tasks");
         engine.taskStats().forEach((name, s) -> tasks.putObject(name)
                 .put("started", s.started()).put("running", s.running()).put("failed", s.failed())
                 .put("seconds", s.totalNanos() / 1e9));
         return root;
+    }
+
+    private void redisStatus(ObjectNode node) {
+        RedisMetrics m = redis.metrics();
+        node.put("address", redis.address())
+                .put("channel", redis.settings().channel())
+                .put("state", redis.state().name().toLowerCase(java.util.Locale.ROOT))
+                .put("last_failure", redis.lastFailure())
+                .put("links_opened", m.linksOpened())
+                .put("published", m.published())
+                .put("publish_failures", m.publishFailures())
+                .put("publish_queue", redis.publishQueue())
+                .put("received", m.received())
+                .put("parse_failures", m.parseFailures())
+                .put("dropped", m.dropped())
+                .put("stream_commands_discarded", m.streamCommandsDiscarded());
+        ObjectNode reconnects = node.putObject("reconnects");
+        m.reconnectsByCause().forEach(reconnects::put);
     }
 
     /** Stops listening and closes the store; calling it again does nothing. */
@@ -141,7 +191,7 @@ public final class MainProcess implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        for (AutoCloseable c : new AutoCloseable[] {http, tcp, engine, store}) {
+        for (AutoCloseable c : new AutoCloseable[] {http, redis, tcp, engine, store}) {
             if (c != null) {
                 try {
                     c.close();

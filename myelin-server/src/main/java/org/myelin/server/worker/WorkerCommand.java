@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.myelin.server.cli.HostPort;
+import org.myelin.redis.RedisTransport;
 import org.myelin.store.StoreException;
 import org.myelin.tcp.TcpSettings;
 import picocli.CommandLine;
@@ -36,6 +37,11 @@ public final class WorkerCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--connect", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT",
             converter = HostPort.Converter.class, description = "Main process's replication port. Default: ${DEFAULT-VALUE}.")
     HostPort connect;
+
+    @CommandLine.Option(names = "--redis", paramLabel = "URI",
+            description = "Follow the Redis channel named after the server instead of --connect "
+                    + "(redis://[:password@]host:port, rediss:// for TLS, redis-socket:///path).")
+    String redis;
 
     @CommandLine.Option(names = "--server-name", defaultValue = "localhost", paramLabel = "NAME",
             description = "Server name the main process must announce. Default: ${DEFAULT-VALUE}.")
@@ -87,9 +93,11 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         WorkerProcess worker;
         try {
-            worker = WorkerProcess.start(new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
-                    from == null ? OptionalLong.empty() : OptionalLong.of(from), follow, TcpSettings.defaults()),
-                    new RowPrinter(spec.commandLine().getOut()));
+            WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
+                    from == null ? OptionalLong.empty() : OptionalLong.of(from), follow, TcpSettings.defaults());
+            RowPrinter printer = new RowPrinter(spec.commandLine().getOut());
+            worker = redis == null ? WorkerProcess.start(config, printer)
+                    : WorkerProcess.startOnRedis(config, RedisTransport.parseUri(redis), printer);
         } catch (StoreException | IllegalArgumentException e) {
             err.println("myelin worker: " + e.getMessage());
             return 2;

@@ -15,6 +15,10 @@ import org.myelin.core.inbound.ReplicationDataHandler;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.core.stream.UpdateFunction;
 import org.myelin.http.catchup.HttpUpdateFunction;
+import io.lettuce.core.RedisURI;
+import org.myelin.redis.EngineBus;
+import org.myelin.redis.RedisSettings;
+import org.myelin.redis.RedisTransport;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamPosition;
@@ -37,9 +41,11 @@ public final class WorkerProcess implements AutoCloseable {
     private final StreamStore store;
     private final ReplicationEngine engine;
     private final TcpClient client;
+    /** The Redis link instead of {@link #client}, when started on Redis. */
+    private final RedisTransport redis;
 
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
-            UnaryOperator<LinkListener> decorate) {
+            UnaryOperator<LinkListener> decorate, RedisURI redisUri) {
         Function<String, UpdateFunction> catchUp;
         Set<String> known = new LinkedHashSet<>(SynapseStreams.NAMES);
         if (config.catchUp() instanceof CatchUpSource.SharedFile file) {
@@ -67,8 +73,15 @@ public final class WorkerProcess implements AutoCloseable {
             config.from().ifPresent(builder::startFrom);
             built = builder.build();
             this.engine = built;
-            this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
-                    config.serverName(), config.tcpSettings(), decorate.apply(new EngineLinks(engine))).start();
+            if (redisUri == null) {
+                this.redis = null;
+                this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
+                        config.serverName(), config.tcpSettings(), decorate.apply(new EngineLinks(engine))).start();
+            } else {
+                this.client = null;
+                this.redis = RedisTransport.start(redisUri, RedisSettings.defaults(config.serverName()),
+                        new EngineBus(engine));
+            }
         } catch (RuntimeException e) {
             if (built != null) {
                 built.close();
@@ -79,7 +92,8 @@ public final class WorkerProcess implements AutoCloseable {
             throw e;
         }
         log.info("worker '{}' following {} from {} (server '{}'), catching up from {}", config.name(),
-                config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(), config.serverName(),
+                config.follow().isEmpty() ? "every stream" : config.follow(),
+                redis == null ? config.connect() : "redis " + redis.address(), config.serverName(),
                 config.catchUp());
     }
 
@@ -91,7 +105,16 @@ public final class WorkerProcess implements AutoCloseable {
      *     Myelin database
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler) {
-        return new WorkerProcess(config, handler, UnaryOperator.identity());
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), null);
+    }
+
+    /**
+     * As {@link #start(WorkerConfig, ReplicationDataHandler)}, following the Redis channel named after
+     * the server at {@code redisUri} instead of connecting over TCP ({@link WorkerConfig#connect()} is
+     * not used).
+     */
+    public static WorkerProcess startOnRedis(WorkerConfig config, RedisURI redisUri, ReplicationDataHandler handler) {
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), java.util.Objects.requireNonNull(redisUri));
     }
 
     /**
@@ -100,7 +123,7 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate) {
-        return new WorkerProcess(config, handler, decorate);
+        return new WorkerProcess(config, handler, decorate, null);
     }
 
     /** The engine (tokens, counters). */
@@ -108,14 +131,24 @@ public final class WorkerProcess implements AutoCloseable {
         return engine;
     }
 
-    /** The TCP client (link, reconnect delays). */
+    /** The Redis link, when started on Redis. */
+    public java.util.Optional<RedisTransport> redis() {
+        return java.util.Optional.ofNullable(redis);
+    }
+
+    /** The TCP client (link, reconnect delays); {@code null} when started on Redis. */
     public TcpClient client() {
         return client;
     }
 
     @Override
     public void close() {
-        client.close();
+        if (client != null) {
+            client.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
         engine.close();
         if (store != null) {
             store.close();
