@@ -30,7 +30,7 @@ import org.myelin.server.Main;
  * --redis} and {@code myelin tap --redis} on a throwaway redis-server, rows written through the HTTP API.
  */
 class RedisCommandLineTest {
-    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration WAIT = Duration.ofSeconds(240) // JVM starts on a loaded 2-core machine can take minutes;
 
     @TempDir
     Path dir;
@@ -38,7 +38,13 @@ class RedisCommandLineTest {
     private final List<Process> processes = new ArrayList<>();
 
     @AfterEach
-    void stopProcesses() throws InterruptedException {
+    void stopProcesses() throws Exception {
+        // what each process said, for a failing run
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".err") || f.toString().endsWith(".out")).toList()) {
+                System.err.println("==== " + f.getFileName() + "\n" + Files.readString(f));
+            }
+        }
         for (Process p : processes) {
             p.destroy();
         }
