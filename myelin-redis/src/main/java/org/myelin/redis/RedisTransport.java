@@ -58,6 +58,7 @@ public final class RedisTransport implements AutoCloseable {
     private final Publisher publisher;
     private final ScheduledExecutorService control;
     private final CompletableFuture<Void> firstLink = new CompletableFuture<>();
+    private final CompletableFuture<Void> firstEstablished = new CompletableFuture<>();
     /** Touched on the control thread only. */
     private Session current;
     private long sessions;
@@ -153,6 +154,14 @@ public final class RedisTransport implements AutoCloseable {
     /** Completes when the first link opens. */
     public CompletionStage<Void> firstLink() {
         return firstLink;
+    }
+
+    /**
+     * Completes when a link was first marked established by the engine (every followed stream caught
+     * up: RDATA published from then on is taken live).
+     */
+    public CompletionStage<Void> established() {
+        return firstEstablished;
     }
 
     /** Commands waiting to be published. */
@@ -344,6 +353,7 @@ public final class RedisTransport implements AutoCloseable {
         onControl(() -> {
             if (!link.closed) {
                 failuresSinceEstablished = 0;
+                firstEstablished.complete(null);
             }
         });
     }

@@ -30,7 +30,8 @@ import org.myelin.server.Main;
  * --redis} and {@code myelin tap --redis} on a throwaway redis-server, rows written through the HTTP API.
  */
 class RedisCommandLineTest {
-    private static final Duration WAIT = Duration.ofSeconds(240) // JVM starts on a loaded 2-core machine can take minutes;
+    /** JVM starts on a loaded 2-core machine can take minutes. */
+    private static final Duration WAIT = Duration.ofSeconds(240);
 
     @TempDir
     Path dir;
