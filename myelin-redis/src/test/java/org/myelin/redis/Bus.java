@@ -44,13 +44,17 @@ final class Bus implements AutoCloseable {
 
     /** A writer of {@code streams} (instance {@code master}) storing rows in SQLite. */
     Writer writer(String... streams) {
+        return writer(settings(), streams);
+    }
+
+    Writer writer(RedisSettings settings, String... streams) {
         SqliteStreamStore store = track(SqliteStreamStore.open(dir));
         ReplicationEngine.Builder b = ReplicationEngine.builder("master");
         for (String s : streams) {
             b.write(new OutboundStream(s, () -> store.currentToken(s, "master"), store.updateFunction(s)));
         }
         ReplicationEngine engine = track(b.build());
-        RedisTransport transport = track(RedisTransport.start(RedisTransport.parseUri(redis.uri()), settings(),
+        RedisTransport transport = track(RedisTransport.start(RedisTransport.parseUri(redis.uri()), settings,
                 new EngineBus(engine)));
         return new Writer(store, engine, transport);
     }
