@@ -65,6 +65,10 @@ final class Bus implements AutoCloseable {
     }
 
     Worker workerAt(String uri, String name, OptionalLong from, String... streams) {
+        return worker(uri, settings(), name, from, streams);
+    }
+
+    Worker worker(String uri, RedisSettings settings, String name, OptionalLong from, String... streams) {
         SqliteStreamStore store = track(SqliteStreamStore.openExisting(dir));
         Map<String, org.myelin.core.stream.UpdateFunction> fns = new java.util.HashMap<>();
         for (String s : streams) {
@@ -74,7 +78,7 @@ final class Bus implements AutoCloseable {
         ReplicationEngine.Builder b = ReplicationEngine.builder(name).follow(InboundStreams.of(fns), worker);
         from.ifPresent(b::startFrom);
         worker.engine = track(b.build());
-        worker.transport = track(RedisTransport.start(RedisTransport.parseUri(uri), settings(),
+        worker.transport = track(RedisTransport.start(RedisTransport.parseUri(uri), settings,
                 new EngineBus(worker.engine)));
         return worker;
     }

@@ -180,6 +180,8 @@ class RedisEngineTest {
             await().atMost(Bus.WAIT).until(() -> worker.rows("events").size() == 2
                     && worker.transport.metrics().parseFailures() >= 5);
             assertThat(worker.rows("events")).extracting(Delivered::row).containsExactly("[1]", "[2]");
+            // Redis PINGs on the subscribed connection (every 2 s here) are answered: the link stays up
+            await().atMost(Bus.WAIT).until(() -> worker.transport.metrics().pingsSent() >= 2);
             assertThat(worker.transport.metrics().reconnects()).isZero();
             assertThat(worker.transport.state()).isEqualTo(RedisState.CONNECTED);
         }
