@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.lettuce.core.RedisURI;
 import org.myelin.protocol.RawJson;
 import org.myelin.server.cli.HostPort;
 import org.myelin.server.main.MainProcess;
@@ -26,11 +27,22 @@ public final class BenchRunner {
 
     private final BenchOptions options;
     private final RowFormat format;
+    /** Replicate over this Redis instead of TCP, when not null. */
+    private final RedisURI redis;
 
     /** @param options what to run */
     public BenchRunner(BenchOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * @param options what to run
+     * @param redis the Redis the main publishes to and the workers follow, instead of TCP; null for TCP
+     */
+    public BenchRunner(BenchOptions options, RedisURI redis) {
         this.options = options;
         this.format = new RowFormat(options.rowBytes());
+        this.redis = redis;
     }
 
     /**
@@ -47,10 +59,10 @@ public final class BenchRunner {
             throw new BenchFailure("cannot create a temporary data directory in " + options.tempParent() + ": " + e);
         }
         try (MainProcess main = MainProcess.start(new MainProcess.MainConfig(dir, SERVER_NAME,
-                new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), TcpSettings.defaults()))) {
+                new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), TcpSettings.defaults()), redis)) {
             CountDownLatch allReceived = new CountDownLatch(options.workers());
             try (Readers readers = mode == RunResult.Mode.REPLICATION
-                    ? new ReplicatedReaders(main, SERVER_NAME, options, allReceived)
+                    ? new ReplicatedReaders(main, SERVER_NAME, options, allReceived, redis)
                     : new PollingReaders(main, options, allReceived)) {
                 readers.awaitReady(options.timeout());
                 return measure(mode, main, readers, allReceived);

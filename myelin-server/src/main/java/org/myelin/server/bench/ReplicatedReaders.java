@@ -1,6 +1,7 @@
 package org.myelin.server.bench;
 
 import java.time.Duration;
+import io.lettuce.core.RedisURI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -14,12 +15,16 @@ import org.myelin.server.main.MainProcess;
 import org.myelin.server.worker.WorkerProcess;
 import org.myelin.tcp.TcpSettings;
 
-/** Workers that receive the rows by replication (RDATA over loopback TCP), as Synapse's workers do. */
+/**
+ * Workers that receive the rows by replication (RDATA over loopback TCP, or over Redis pub/sub), as
+ * Synapse's workers do.
+ */
 final class ReplicatedReaders implements Readers {
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final List<DeliveryRecorder> recorders = new ArrayList<>();
 
-    ReplicatedReaders(MainProcess main, String serverName, BenchOptions options, CountDownLatch allReceived) {
+    ReplicatedReaders(MainProcess main, String serverName, BenchOptions options, CountDownLatch allReceived,
+            RedisURI redis) {
         try {
             for (int i = 1; i <= options.workers(); i++) {
                 String name = "bench-worker-" + i;
@@ -27,7 +32,8 @@ final class ReplicatedReaders implements Readers {
                 WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name,
                         new HostPort("127.0.0.1", main.tcpPort()), serverName, main.data(), OptionalLong.of(0),
                         List.of(options.stream()), TcpSettings.defaults());
-                workers.add(WorkerProcess.start(config, recorder));
+                workers.add(redis == null ? WorkerProcess.start(config, recorder)
+                        : WorkerProcess.startOnRedis(config, redis, recorder));
                 recorders.add(recorder);
             }
         } catch (RuntimeException e) {
@@ -45,13 +51,13 @@ final class ReplicatedReaders implements Readers {
     public void awaitReady(Duration timeout) {
         // established = every followed stream caught up, so RDATA written from now on is taken live
         CompletableFuture<?> all = CompletableFuture.allOf(workers.stream()
-                .map(w -> w.client().established().toCompletableFuture()).toArray(CompletableFuture[]::new));
+                .map(ReplicatedReaders::established).toArray(CompletableFuture[]::new));
         try {
             all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             List<String> waiting = new ArrayList<>();
             for (int i = 0; i < workers.size(); i++) {
-                if (!workers.get(i).client().established().toCompletableFuture().isDone()) {
+                if (!established(workers.get(i)).isDone()) {
                     waiting.add(recorders.get(i).name());
                 }
             }
@@ -63,6 +69,11 @@ final class ReplicatedReaders implements Readers {
             Thread.currentThread().interrupt();
             throw new BenchFailure("interrupted while waiting for the workers' links");
         }
+    }
+
+    private static CompletableFuture<Void> established(WorkerProcess worker) {
+        return worker.redis().map(r -> r.established().toCompletableFuture())
+                .orElseGet(() -> worker.client().established().toCompletableFuture());
     }
 
     @Override

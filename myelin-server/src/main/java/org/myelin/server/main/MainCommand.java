@@ -79,6 +79,12 @@ public final class MainCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     boolean storeUserIps;
 
+    @CommandLine.Option(names = "--redis", paramLabel = "URI",
+            description = "Also replicate over Redis pub/sub, as Synapse does (redis://[:password@]host:port, "
+                    + "rediss:// for TLS, redis-socket:///path): publish on the channel named after the server, "
+                    + "hear <server-name>/USER_IP. TCP workers and the HTTP API are still served.")
+    String redis;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -86,6 +92,13 @@ public final class MainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MainProcess process;
         PresenceSettings presence;
+        io.lettuce.core.RedisURI redisUri;
+        try {
+            redisUri = redis == null ? null : org.myelin.redis.RedisTransport.parseUri(redis);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("myelin main: --redis: " + e.getMessage());
+            return 2;
+        }
         try {
             presence = new PresenceSettings(Duration.ofMillis(syncTimeoutMs), Duration.ofMillis(instanceExpiryMs),
                     PresenceSettings.defaults().tickInterval());
@@ -96,7 +109,7 @@ public final class MainCommand implements Callable<Integer> {
         try {
             process = MainProcess.start(new MainProcess.MainConfig(data, serverName, listenTcp, listenHttp,
                     TcpSettings.defaults().withDialect(dialect), replicationSecret == null || replicationSecret.isEmpty() ? null
-                            : replicationSecret, database, instanceName), presence, storeUserIps);
+                            : replicationSecret, database, instanceName), presence, storeUserIps, redisUri);
         } catch (java.io.IOException | RuntimeException e) {
             spec.commandLine().getErr().println("myelin main: cannot start: " + e.getMessage());
             return 1;
@@ -105,6 +118,8 @@ public final class MainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             process.close();
             stopped.countDown();
+            // A stop asked for with SIGTERM or Ctrl-C is a clean stop: exit 0, not the JVM's 143/130.
+            Runtime.getRuntime().halt(0);
         }, "shutdown"));
         stopped.await();
         return 0;

@@ -33,6 +33,10 @@ import org.myelin.core.inbound.ReplicationDataHandler;
 import org.myelin.core.inbound.ResumePositions;
 import org.myelin.core.stream.UpdateFunction;
 import org.myelin.http.catchup.HttpUpdateFunction;
+import io.lettuce.core.RedisURI;
+import org.myelin.redis.EngineBus;
+import org.myelin.redis.RedisSettings;
+import org.myelin.redis.RedisTransport;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamStore;
@@ -41,6 +45,7 @@ import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.tcp.LinkListener;
 import org.myelin.tcp.TcpClient;
 import org.myelin.tcp.TcpSettings;
+import org.myelin.protocol.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +60,8 @@ public final class WorkerProcess implements AutoCloseable {
     private final StreamStore store;
     private final ReplicationEngine engine;
     private final TcpClient client;
+    /** The Redis link instead of {@link #client}, when started on Redis. */
+    private final RedisTransport redis;
     private final AtomicBoolean closed = new AtomicBoolean();
     private HttpServer http; // guarded by this
     private final WorkerConfig config;
@@ -65,10 +72,11 @@ public final class WorkerProcess implements AutoCloseable {
     private final WorkerMetrics metrics;
 
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
-            UnaryOperator<LinkListener> decorate, Presence presenceOptions) {
+            UnaryOperator<LinkListener> decorate, Presence presenceOptions, RedisURI redisUri) {
         this.config = config;
+        // a 1.66 writer hears no device ids: a user's syncs on all devices must count as one
         this.presence = new SyncingUsers(presenceOptions.instanceId(), presenceOptions.sync(),
-                System::currentTimeMillis);
+                System::currentTimeMillis, config.tcpSettings().dialect() != Dialect.SYNAPSE_1_66);
         Function<String, UpdateFunction> catchUp;
         if (config.catchUp() instanceof CatchUpSource.SharedFile file) {
             this.store = SqliteStreamStore.openExisting(file.dataDir());
@@ -99,9 +107,16 @@ public final class WorkerProcess implements AutoCloseable {
             builder.startFrom(config.resume());
             built = builder.build();
             this.engine = built;
-            this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
-                    config.serverName(), config.tcpSettings(), decorate.apply(new EngineLinks(engine))).start();
-            this.metrics = new WorkerMetrics(engine, client, presence, router);
+            if (redisUri == null) {
+                this.redis = null;
+                this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
+                        config.serverName(), config.tcpSettings(), decorate.apply(new EngineLinks(engine))).start();
+            } else {
+                this.client = null;
+                this.redis = RedisTransport.start(redisUri, RedisSettings.defaults(config.serverName()),
+                        new EngineBus(engine));
+            }
+            this.metrics = new WorkerMetrics(engine, client, redis, presence, router);
             this.ticker = new Ticker("presence-" + presence.instanceId(), presenceOptions.sync().tickInterval(),
                     presence::tick);
         } catch (RuntimeException e) {
@@ -115,7 +130,8 @@ public final class WorkerProcess implements AutoCloseable {
         }
         log.info("worker '{}' (instance id {}, dialect {}) following {} from {} (server '{}'), catching up from {},"
                 + " resuming {}", config.name(), presence.instanceId(), config.tcpSettings().dialect(),
-                config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(), config.serverName(),
+                config.follow().isEmpty() ? "every stream" : config.follow(),
+                redis == null ? config.connect() : "redis " + redis.address(), config.serverName(),
                 config.catchUp(), describe(config.resume()));
     }
 
@@ -127,7 +143,23 @@ public final class WorkerProcess implements AutoCloseable {
      *     Myelin database
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler) {
-        return new WorkerProcess(config, handler, UnaryOperator.identity(), Presence.forName(config.name()));
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), Presence.forName(config.name()), null);
+    }
+
+    /**
+     * As {@link #start(WorkerConfig, ReplicationDataHandler)}, following the Redis channel named after
+     * the server at {@code redisUri} instead of connecting over TCP ({@link WorkerConfig#connect()} is
+     * not used).
+     */
+    public static WorkerProcess startOnRedis(WorkerConfig config, RedisURI redisUri, ReplicationDataHandler handler) {
+        return startOnRedis(config, redisUri, handler, Presence.forName(config.name()));
+    }
+
+    /** As {@link #startOnRedis(WorkerConfig, RedisURI, ReplicationDataHandler)}, with these presence options. */
+    public static WorkerProcess startOnRedis(WorkerConfig config, RedisURI redisUri, ReplicationDataHandler handler,
+            Presence presence) {
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), presence,
+                java.util.Objects.requireNonNull(redisUri));
     }
 
     /**
@@ -136,7 +168,7 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate) {
-        return new WorkerProcess(config, handler, decorate, Presence.forName(config.name()));
+        return new WorkerProcess(config, handler, decorate, Presence.forName(config.name()), null);
     }
 
     /**
@@ -145,7 +177,7 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate, Presence presence) {
-        return new WorkerProcess(config, handler, decorate, presence);
+        return new WorkerProcess(config, handler, decorate, presence, null);
     }
 
     /** The users syncing on this worker: {@code setSyncing} is the library API of {@code /sync}. */
@@ -167,10 +199,6 @@ public final class WorkerProcess implements AutoCloseable {
         return links.sendToAll(command);
     }
 
-    /**
-     * The worker's HTTP endpoints, for an HTTP server to mount: {@code POST /_myelin/v1/sync/{user_id}},
-     * {@code POST /_myelin/v1/user_ip}, {@code GET /_myelin/v1/status}, {@code GET /metrics}.
-     */
     /**
      * Serves {@link #httpEndpoints()} on a Netty HTTP listener until {@link #close()}.
      *
@@ -196,6 +224,10 @@ public final class WorkerProcess implements AutoCloseable {
         return http.port();
     }
 
+    /**
+     * The worker's HTTP endpoints, for an HTTP server to mount: {@code POST /_myelin/v1/sync/{user_id}},
+     * {@code POST /_myelin/v1/user_ip}, {@code GET /_myelin/v1/status}, {@code GET /metrics}.
+     */
     public List<Route> httpEndpoints() {
         return List.of(
                 new Route("POST", SyncEndpoint.ROUTE, new SyncEndpoint(presence)),
@@ -217,11 +249,18 @@ public final class WorkerProcess implements AutoCloseable {
                 .put("instance_id", presence.instanceId())
                 .put("dialect", config.tcpSettings().dialect().configName());
         ArrayNode linkArray = root.putArray("links");
-        client.link().filter(Link::isOpen).ifPresent(link -> linkArray.addObject()
-                .put("id", link.id())
-                .put("name", link.name())
-                .put("address", String.valueOf(link.remoteAddress()))
-                .put("catch_up_mode", link.inCatchUpMode()));
+        if (client != null) {
+            client.link().filter(Link::isOpen).ifPresent(link -> linkArray.addObject()
+                    .put("id", link.id())
+                    .put("name", link.name())
+                    .put("address", String.valueOf(link.remoteAddress()))
+                    .put("catch_up_mode", link.inCatchUpMode()));
+        }
+        if (redis != null) {
+            root.putObject("redis").put("state", redis.state().toString())
+                    .put("address", String.valueOf(redis.address()))
+                    .put("last_failure", redis.lastFailure());
+        }
         ObjectNode streams = root.putObject("streams");
         engine.receivedTokens().forEach((stream, byInstance) -> {
             ObjectNode s = streams.putObject(stream);
@@ -241,15 +280,19 @@ public final class WorkerProcess implements AutoCloseable {
         engine.taskStats().forEach((name, st) -> tasks.putObject(name)
                 .put("started", st.started()).put("running", st.running()).put("failed", st.failed())
                 .put("seconds", st.totalNanos() / 1e9));
-        return root;
-    }
+        return root;    }
 
     /** The engine (tokens, counters). */
     public ReplicationEngine engine() {
         return engine;
     }
 
-    /** The TCP client (link, reconnect delays). */
+    /** The Redis link, when started on Redis. */
+    public java.util.Optional<RedisTransport> redis() {
+        return java.util.Optional.ofNullable(redis);
+    }
+
+    /** The TCP client (link, reconnect delays); {@code null} when started on Redis. */
     public TcpClient client() {
         return client;
     }
@@ -279,7 +322,12 @@ public final class WorkerProcess implements AutoCloseable {
             }
         }
         engine.close();
-        client.close();
+        if (client != null) {
+            client.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
         if (store != null) {
             store.close();
         }
