@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.lettuce.core.RedisURI;
 import org.myelin.core.inbound.ReplicationDataHandler;
+import org.myelin.core.presence.PresenceSettings;
+import org.myelin.redis.RedisServer;
 import org.myelin.protocol.RawJson;
 import org.myelin.server.cli.HostPort;
 import org.myelin.server.main.MainProcess;
@@ -96,6 +99,61 @@ class PostgresWritersTest {
                 OptionalLong.of(0), List.of("events"), Cluster.FAST), handler);
         open.add(worker);
         return rows;
+    }
+
+    private MainProcess writerOnRedis(String instance, RedisURI redis) throws Exception {
+        MainProcess main = MainProcess.start(new MainProcess.MainConfig(tmp.resolve(instance), "test.local",
+                new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), Cluster.FAST, null, url(), instance),
+                PresenceSettings.defaults(), false, redis);
+        open.add(main);
+        return main;
+    }
+
+    private List<String> workerOnRedis(String name, RedisURI redis, int port) {
+        List<String> rows = new CopyOnWriteArrayList<>();
+        ReplicationDataHandler handler = (stream, instance, token, batch) -> {
+            for (RawJson row : batch) {
+                rows.add(instance + " " + token + " " + row.text());
+            }
+        };
+        WorkerProcess worker = WorkerProcess.startOnRedis(new WorkerProcess.WorkerConfig(name,
+                new HostPort("127.0.0.1", port), "test.local", new CatchUpSource.Database(url()),
+                OptionalLong.of(0), List.of("events"), Cluster.FAST), redis, handler);
+        open.add(worker);
+        return rows;
+    }
+
+    @Test
+    void twoWritersOnOneRedisBusReachEveryWorkerWithEachWritersRowsOnceInItsOrder() throws Exception {
+        try (RedisServer redisServer = RedisServer.start()) {
+            RedisURI redis = RedisURI.create(redisServer.uri());
+            MainProcess one = writerOnRedis("writer1", redis);
+            MainProcess two = writerOnRedis("writer2", redis);
+            List<Long> oneTokens = new ArrayList<>(append(one, "a", 1, 20));
+            List<Long> twoTokens = new ArrayList<>(append(two, "b", 1, 20));
+            // both workers hear both writers on the bus, and catch up on either from the database
+            List<String> w1 = workerOnRedis("w1", redis, one.tcpPort());
+            List<String> w2 = workerOnRedis("w2", redis, one.tcpPort());
+            CompletableFuture<List<Long>> a = CompletableFuture.supplyAsync(() -> append(one, "a", 21, 150));
+            CompletableFuture<List<Long>> b = CompletableFuture.supplyAsync(() -> append(two, "b", 21, 150));
+            oneTokens.addAll(a.get(120, TimeUnit.SECONDS));
+            twoTokens.addAll(b.get(120, TimeUnit.SECONDS));
+
+            List<String> expectedOne = new ArrayList<>();
+            List<String> expectedTwo = new ArrayList<>();
+            for (int i = 0; i < 170; i++) {
+                expectedOne.add("writer1 " + oneTokens.get(i) + " [\"a" + (i + 1) + "\"]");
+                expectedTwo.add("writer2 " + twoTokens.get(i) + " [\"b" + (i + 1) + "\"]");
+            }
+            for (List<String> seen : List.of(w1, w2)) {
+                await().atMost(Duration.ofSeconds(120)).until(() -> seen.size() >= 340);
+                assertThat(seen.stream().filter(l -> l.startsWith("writer1 ")).toList())
+                        .containsExactlyElementsOf(expectedOne);
+                assertThat(seen.stream().filter(l -> l.startsWith("writer2 ")).toList())
+                        .containsExactlyElementsOf(expectedTwo);
+                assertThat(seen).hasSize(340);
+            }
+        }
     }
 
     private static List<Long> append(MainProcess main, String prefix, int from, int n) {
