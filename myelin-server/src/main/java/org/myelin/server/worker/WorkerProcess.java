@@ -266,6 +266,8 @@ public final class WorkerProcess implements AutoCloseable {
             ObjectNode s = streams.putObject(stream);
             byInstance.forEach(s::put);
         });
+        ObjectNode safe = root.putObject("safe_positions");
+        engine.safePositions().forEach(safe::put);
         root.putObject("receiver")
                 .put("rows_delivered", engine.receiver().rowsDelivered())
                 .put("rdata_dropped", engine.receiver().rdataDropped())

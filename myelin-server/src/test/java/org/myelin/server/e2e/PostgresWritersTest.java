@@ -145,13 +145,22 @@ class PostgresWritersTest {
                 expectedOne.add("writer1 " + oneTokens.get(i) + " [\"a" + (i + 1) + "\"]");
                 expectedTwo.add("writer2 " + twoTokens.get(i) + " [\"b" + (i + 1) + "\"]");
             }
-            for (List<String> seen : List.of(w1, w2)) {
+            List<List<String>> seens = List.of(w1, w2);
+            for (List<String> seen : seens) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> seen.size() >= 340);
                 assertThat(seen.stream().filter(l -> l.startsWith("writer1 ")).toList())
                         .containsExactlyElementsOf(expectedOne);
                 assertThat(seen.stream().filter(l -> l.startsWith("writer2 ")).toList())
                         .containsExactlyElementsOf(expectedTwo);
                 assertThat(seen).hasSize(340);
+            }
+            // each worker's safe position: the least of the two writers' last tokens
+            long safe = Math.min(oneTokens.get(169), twoTokens.get(169));
+            for (AutoCloseable c : open) {
+                if (c instanceof WorkerProcess worker) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> worker.engine().safePositions()
+                            .getOrDefault("events", 0L) == safe);
+                }
             }
         }
     }
