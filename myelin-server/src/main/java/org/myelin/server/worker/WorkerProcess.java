@@ -84,6 +84,12 @@ public final class WorkerProcess implements AutoCloseable {
         } else if (config.catchUp() instanceof CatchUpSource.Database database) {
             this.store = Stores.openReader(database.url(), null);
             catchUp = store::updateFunction;
+        } else if (config.catchUp() instanceof CatchUpSource.OverHttpPerWriter remote) {
+            this.store = null;
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // each writer serves only its own rows: ask the one that wrote them
+            catchUp = name -> (instance, from, upto, limit) -> new HttpUpdateFunction(http, remote.baseOf(instance),
+                    name, remote.secret(), Duration.ofSeconds(30)).getUpdates(instance, from, upto, limit);
         } else {
             CatchUpSource.OverHttp remote = (CatchUpSource.OverHttp) config.catchUp();
             this.store = null;

@@ -103,13 +103,19 @@ class PostgresWritersTest {
 
     private MainProcess writerOnRedis(String instance, RedisURI redis) throws Exception {
         MainProcess main = MainProcess.start(new MainProcess.MainConfig(tmp.resolve(instance), "test.local",
-                new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), Cluster.FAST, null, url(), instance),
+                new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), Cluster.FAST, SECRET, url(), instance),
                 PresenceSettings.defaults(), false, redis);
         open.add(main);
         return main;
     }
 
+    private static final String SECRET = "pg-test-secret";
+
     private List<String> workerOnRedis(String name, RedisURI redis, int port) {
+        return workerOnRedis(name, redis, port, new CatchUpSource.Database(url()));
+    }
+
+    private List<String> workerOnRedis(String name, RedisURI redis, int port, CatchUpSource catchUp) {
         List<String> rows = new CopyOnWriteArrayList<>();
         ReplicationDataHandler handler = (stream, instance, token, batch) -> {
             for (RawJson row : batch) {
@@ -117,7 +123,7 @@ class PostgresWritersTest {
             }
         };
         WorkerProcess worker = WorkerProcess.startOnRedis(new WorkerProcess.WorkerConfig(name,
-                new HostPort("127.0.0.1", port), "test.local", new CatchUpSource.Database(url()),
+                new HostPort("127.0.0.1", port), "test.local", catchUp,
                 OptionalLong.of(0), List.of("events"), Cluster.FAST), redis, handler);
         open.add(worker);
         return rows;
@@ -134,6 +140,10 @@ class PostgresWritersTest {
             // both workers hear both writers on the bus, and catch up on either from the database
             List<String> w1 = workerOnRedis("w1", redis, one.tcpPort());
             List<String> w2 = workerOnRedis("w2", redis, one.tcpPort());
+            // and one catching up over HTTP from the writer that wrote the rows
+            List<String> w3 = workerOnRedis("w3", redis, one.tcpPort(), new CatchUpSource.OverHttpPerWriter(
+                    java.util.Map.of("writer1", java.net.URI.create("http://127.0.0.1:" + one.httpPort()),
+                            "writer2", java.net.URI.create("http://127.0.0.1:" + two.httpPort())), null, SECRET));
             CompletableFuture<List<Long>> a = CompletableFuture.supplyAsync(() -> append(one, "a", 21, 150));
             CompletableFuture<List<Long>> b = CompletableFuture.supplyAsync(() -> append(two, "b", 21, 150));
             oneTokens.addAll(a.get(120, TimeUnit.SECONDS));
@@ -145,7 +155,7 @@ class PostgresWritersTest {
                 expectedOne.add("writer1 " + oneTokens.get(i) + " [\"a" + (i + 1) + "\"]");
                 expectedTwo.add("writer2 " + twoTokens.get(i) + " [\"b" + (i + 1) + "\"]");
             }
-            List<List<String>> seens = List.of(w1, w2);
+            List<List<String>> seens = List.of(w1, w2, w3);
             for (List<String> seen : seens) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> seen.size() >= 340);
                 assertThat(seen.stream().filter(l -> l.startsWith("writer1 ")).toList())
