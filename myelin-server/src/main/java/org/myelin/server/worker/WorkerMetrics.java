@@ -39,6 +39,12 @@ final class WorkerMetrics {
                 .callback(cb -> engine.receivedTokens().forEach((stream, byInstance) ->
                         byInstance.forEach((instance, token) -> cb.call(token, stream, instance))))
                 .register(registry);
+        GaugeWithCallback.builder().name("myelin_received_lag_tokens")
+                .help("Tokens each followed stream is behind its writer's announced position, by writer instance.")
+                .labelNames("stream", "instance")
+                .callback(cb -> engine.receiver().lag().forEach((stream, byInstance) ->
+                        byInstance.forEach((instance, lag) -> cb.call(lag, stream, instance))))
+                .register(registry);
         counter("myelin_receiver_rows_delivered", "Rows handed to the handler.",
                 () -> engine.receiver().rowsDelivered());
         counter("myelin_receiver_rdata_dropped", "RDATA dropped (fetched out of band instead).",

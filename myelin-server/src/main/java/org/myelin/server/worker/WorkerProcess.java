@@ -262,6 +262,11 @@ public final class WorkerProcess implements AutoCloseable {
             ObjectNode s = streams.putObject(stream);
             byInstance.forEach(s::put);
         });
+        ObjectNode lag = root.putObject("lag");
+        engine.receiver().lag().forEach((stream, byInstance) -> {
+            ObjectNode s = lag.putObject(stream);
+            byInstance.forEach(s::put);
+        });
         root.putObject("receiver")
                 .put("rows_delivered", engine.receiver().rowsDelivered())
                 .put("rdata_dropped", engine.receiver().rdataDropped())
