@@ -274,6 +274,11 @@ public final class WorkerProcess implements AutoCloseable {
         });
         ObjectNode safe = root.putObject("safe_positions");
         engine.safePositions().forEach(safe::put);
+        ObjectNode lag = root.putObject("lag");
+        engine.receiver().lag().forEach((stream, byInstance) -> {
+            ObjectNode s = lag.putObject(stream);
+            byInstance.forEach(s::put);
+        });
         root.putObject("receiver")
                 .put("rows_delivered", engine.receiver().rowsDelivered())
                 .put("rdata_dropped", engine.receiver().rdataDropped())
