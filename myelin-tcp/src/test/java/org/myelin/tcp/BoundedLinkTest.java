@@ -54,7 +54,10 @@ class BoundedLinkTest {
             max = Math.max(max, queued(link));
             // Without coalescing, 15 POSITIONs per REPLICATE pile up (750,000 here).
             assertThat(max).isLessThanOrEqualTo(200);
-            assertThat(server.metrics().positionsCoalesced()).isPositive();
+            // Answers are merged (one outstanding per link) or coalesced in the queue, whichever the
+            // timing gives: either way far fewer POSITIONs than the 750,000 asked for are produced.
+            assertThat(engine.streamer().positionsSent() + server.metrics().positionsCoalesced())
+                    .isLessThan(750_000 / 10);
             assertThat(link.isOpen()).isTrue();
         }
     }
