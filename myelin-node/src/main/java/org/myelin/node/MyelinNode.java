@@ -17,7 +17,10 @@ import org.myelin.http.api.AppendRowsEndpoint;
 import org.myelin.http.catchup.StreamUpdatesHandler;
 import org.myelin.http.server.HttpServer;
 import org.myelin.protocol.RawJson;
+import java.nio.file.Path;
 import org.myelin.store.StreamPosition;
+import org.myelin.store.StreamStore;
+import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.store.TransactionWork;
 import org.myelin.store.writer.StreamWriter;
 import org.myelin.tcp.EngineLinks;
@@ -56,15 +59,21 @@ public final class MyelinNode implements AutoCloseable {
         this.caches = caches;
     }
 
-    static MyelinNode start(NodeBuilder b, boolean worker) {
+    static MyelinNode start(NodeBuilder b, boolean isWriter, boolean worker) {
         MyelinNode node = new MyelinNode(b.name, b.caches);
         try {
-            if (b.ownsWriteStore) {
-                node.resources.add(b.writeStore);
+            StreamStore store = b.writeStore;
+            if (b.writeDir != null) {
+                store = SqliteStreamStore.open(b.writeDir);
+                node.resources.add(store);
             }
-            node.resources.addAll(b.catchUpResources);
-            if (b.writeStore != null) {
-                node.startWriter(b);
+            for (Map.Entry<String, Path> dir : b.catchUpDirs.entrySet()) {
+                SqliteStreamStore file = SqliteStreamStore.openExisting(dir.getValue());
+                node.resources.add(file);
+                b.catchUp.set(dir.getKey(), file::updateFunction);
+            }
+            if (isWriter) {
+                node.startWriter(b, store);
             }
             if (worker) {
                 node.startWorker(b);
@@ -81,14 +90,14 @@ public final class MyelinNode implements AutoCloseable {
         return node;
     }
 
-    private void startWriter(NodeBuilder b) {
+    private void startWriter(NodeBuilder b, StreamStore store) {
         Set<String> streams = new LinkedHashSet<>(b.writtenStreams);
-        for (StreamPosition p : b.writeStore.positions()) {
+        for (StreamPosition p : store.positions()) {
             if (p.instance().equals(b.name)) {
                 streams.add(p.stream());
             }
         }
-        writer = new StreamWriter(b.writeStore, b.name, streams);
+        writer = new StreamWriter(store, b.name, streams);
         ReplicationEngine.Builder builder = ReplicationEngine.builder(b.name)
                 .maxLineBytes(b.tcpSettings.maxLineBytes());
         writer.addTo(builder);

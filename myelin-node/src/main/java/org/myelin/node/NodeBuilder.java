@@ -21,7 +21,6 @@ import org.myelin.core.rows.TypedRowHandler;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.http.catchup.HttpUpdateFunction;
 import org.myelin.store.StreamStore;
-import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.tcp.TcpSettings;
 
 /**
@@ -45,11 +44,13 @@ public final class NodeBuilder {
     String replicationSecret;
     // writer
     StreamStore writeStore;
-    boolean ownsWriteStore;
+    /** A store to open at {@link #start()} (so that a refused configuration leaks no file). */
+    Path writeDir;
     final Set<String> writtenStreams = new LinkedHashSet<>(SynapseStreams.NAMES);
     // worker
     final CatchUp catchUp = new CatchUp();
-    final List<AutoCloseable> catchUpResources = new ArrayList<>();
+    /** SQLite files to open read-only at {@link #start()}, by writer instance ({@code null}: every other). */
+    final Map<String, Path> catchUpDirs = new HashMap<>();
     final Set<String> followed = new LinkedHashSet<>();
     ResumePositions resume = ResumePositions.atAnnounced();
     ReplicationDataHandler handler;
@@ -113,14 +114,14 @@ public final class NodeBuilder {
     /** Makes this node a writer appending to {@code store} (the caller keeps and closes it). */
     public NodeBuilder writeTo(StreamStore store) {
         this.writeStore = Objects.requireNonNull(store, "store");
-        this.ownsWriteStore = false;
+        this.writeDir = null;
         return this;
     }
 
     /** Makes this node a writer appending to the SQLite store in {@code dataDir} (created if missing; closed with the node). */
     public NodeBuilder writeTo(Path dataDir) {
-        this.writeStore = SqliteStreamStore.open(dataDir);
-        this.ownsWriteStore = true;
+        this.writeDir = Objects.requireNonNull(dataDir, "dataDir");
+        this.writeStore = null;
         return this;
     }
 
@@ -140,20 +141,27 @@ public final class NodeBuilder {
     public NodeBuilder catchUpFrom(StreamStore store) {
         Objects.requireNonNull(store, "store");
         catchUp.set(null, store::updateFunction);
+        catchUpDirs.remove(null);
         return this;
     }
 
     /** Catches up by reading the writer's SQLite file in {@code dataDir}, read-only (closed with the node). */
     public NodeBuilder catchUpFrom(Path dataDir) {
-        SqliteStreamStore store = SqliteStreamStore.openExisting(dataDir);
-        catchUpResources.add(store);
-        return catchUpFrom(store);
+        catchUpDirs.put(null, Objects.requireNonNull(dataDir, "dataDir"));
+        return this;
+    }
+
+    /** Catches up on writer {@code instance}'s rows by reading its SQLite file in {@code dataDir}, read-only. */
+    public NodeBuilder catchUpFrom(String instance, Path dataDir) {
+        catchUpDirs.put(Objects.requireNonNull(instance, "instance"), Objects.requireNonNull(dataDir, "dataDir"));
+        return this;
     }
 
     /** Catches up on writer {@code instance}'s rows by reading {@code store}. */
     public NodeBuilder catchUpFrom(String instance, StreamStore store) {
         Objects.requireNonNull(store, "store");
         catchUp.set(Objects.requireNonNull(instance, "instance"), store::updateFunction);
+        catchUpDirs.remove(instance);
         return this;
     }
 
@@ -163,12 +171,14 @@ public final class NodeBuilder {
      */
     public NodeBuilder catchUpOverHttp(URI base, String replicationSecret) {
         catchUp.set(null, httpSource(base, replicationSecret));
+        catchUpDirs.remove(null);
         return this;
     }
 
     /** Catches up on writer {@code instance}'s rows over HTTP from its listener. */
     public NodeBuilder catchUpOverHttp(String instance, URI base, String replicationSecret) {
         catchUp.set(Objects.requireNonNull(instance, "instance"), httpSource(base, replicationSecret));
+        catchUpDirs.remove(instance);
         return this;
     }
 
@@ -244,29 +254,30 @@ public final class NodeBuilder {
      * @throws java.io.UncheckedIOException if a port cannot be bound
      */
     public MyelinNode start() {
-        boolean worker = handler != null || !followed.isEmpty() || (caches != null && writeStore == null);
+        boolean writer = writeStore != null || writeDir != null;
+        boolean worker = handler != null || !followed.isEmpty() || (caches != null && !writer);
         if (worker && handler == null) {
             handler = (stream, instance, token, rows) -> {};
         }
-        if (writeStore == null && !worker) {
+        if (!writer && !worker) {
             throw new IllegalStateException("node '" + name
                     + "' is neither a writer (writeTo) nor a worker (onRows, follow or caches)");
         }
         if (worker && connectHost == null) {
             throw new IllegalStateException("worker '" + name + "' has no transport: call tcp(host, port)");
         }
-        if (worker && catchUp.isEmpty()) {
+        if (worker && catchUp.isEmpty() && catchUpDirs.isEmpty()) {
             throw new IllegalStateException("worker '" + name
                     + "' has no way to catch up: call catchUpFrom(store) or catchUpOverHttp(url, secret)");
         }
-        if (writeStore != null && listenPort < 0) {
+        if (writer && listenPort < 0) {
             throw new IllegalStateException("writer '" + name + "' has no transport: call listenTcp(host, port)");
         }
         if (!worker && connectHost != null) {
             throw new IllegalStateException("node '" + name
                     + "' connects with tcp(host, port) but follows nothing: add onRows(handler)");
         }
-        return MyelinNode.start(this, worker);
+        return MyelinNode.start(this, writer, worker);
     }
 
     private static int checkPort(int port) {
