@@ -1,4 +1,4 @@
-package org.myelin.server.bench;
+package org.myelin.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.protocol.Json;
 import org.myelin.protocol.RawJson;
-import org.myelin.server.CliRun;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
 
 /** {@code myelin bench} with tiny numbers: sane figures, exactly-once checked, nothing left behind. */
 class BenchCommandTest {
@@ -23,7 +25,7 @@ class BenchCommandTest {
 
     @Test
     void twoWorkersReceiveEveryRowOnceAndTheFiguresAreSane() throws IOException {
-        CliRun run = CliRun.of("bench", "--workers", "2", "--rows", "500", "--batch", "5", "--runs", "1",
+        CliRun run = CliRun.of("--workers", "2", "--rows", "500", "--batch", "5", "--runs", "1",
                 "--warmup", "0", "--timeout", "30", "--temp-dir", tmp.toString(), "--json");
 
         assertThat(run.status()).as(run.err()).isZero();
@@ -50,7 +52,7 @@ class BenchCommandTest {
 
     @Test
     void textReportWithoutBaseline() {
-        CliRun run = CliRun.of("bench", "--workers", "1", "--rows", "50", "--warmup", "0", "--no-baseline",
+        CliRun run = CliRun.of("--workers", "1", "--rows", "50", "--warmup", "0", "--no-baseline",
                 "--temp-dir", tmp.toString());
 
         assertThat(run.status()).as(run.err()).isZero();
@@ -59,13 +61,13 @@ class BenchCommandTest {
 
     @Test
     void badOptionsAreRejectedWithAClearMessage() {
-        assertThat(CliRun.of("bench", "--workers", "0")).satisfies(r -> {
+        assertThat(CliRun.of("--workers", "0")).satisfies(r -> {
             assertThat(r.status()).isEqualTo(2);
             assertThat(r.err()).contains("--workers must be at least 1");
         });
-        assertThat(CliRun.of("bench", "--stream", "nope").err()).contains("--stream must be one of Synapse's streams");
-        assertThat(CliRun.of("bench", "--rate", "-5").err()).contains("--rate must be 0");
-        assertThat(CliRun.of("bench", "--help").out()).contains("--workers", "--rate", "--batch", "--row-bytes",
+        assertThat(CliRun.of("--stream", "nope").err()).contains("--stream must be one of Synapse's streams");
+        assertThat(CliRun.of("--rate", "-5").err()).contains("--rate must be 0");
+        assertThat(CliRun.of("--help").out()).contains("--workers", "--rate", "--batch", "--row-bytes",
                 "--runs", "--json", "polling");
     }
 
@@ -93,5 +95,19 @@ class BenchCommandTest {
         assertThat(RowFormat.seq(row)).isEqualTo(12345);
         assertThat(RowFormat.writeNanos(row)).isEqualTo(123456789012345L);
         assertThat(RawJson.of(row).canonicalText()).isEqualTo(row);
+    }
+
+    /** One run of {@code myelin bench ARGS...} in-process, with what it printed. */
+    record CliRun(int status, String out, String err) {
+        static CliRun of(String... args) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cl = new CommandLine(new BenchCommand()).setOut(new PrintWriter(out))
+                    .setErr(new PrintWriter(err));
+            int status = cl.execute(args);
+            cl.getOut().flush();
+            cl.getErr().flush();
+            return new CliRun(status, out.toString(), err.toString());
+        }
     }
 }

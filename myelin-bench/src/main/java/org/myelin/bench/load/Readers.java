@@ -1,4 +1,4 @@
-package org.myelin.server.bench;
+package org.myelin.bench.load;
 
 import java.time.Duration;
 import java.util.List;

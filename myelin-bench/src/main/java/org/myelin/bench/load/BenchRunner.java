@@ -1,4 +1,4 @@
-package org.myelin.server.bench;
+package org.myelin.bench.load;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,17 +12,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.myelin.node.Myelin;
+import org.myelin.node.MyelinNode;
 import org.myelin.protocol.RawJson;
-import org.myelin.server.cli.HostPort;
-import org.myelin.server.main.MainProcess;
-import org.myelin.tcp.TcpSettings;
 
 /**
- * Runs one measured run: a fresh main process on a temporary data directory, N readers, the rows
- * written from one thread, every row awaited and checked, then everything stopped and deleted.
+ * Runs one measured run: a fresh writer (a main process, built with the {@link Myelin} facade) on a
+ * temporary data directory, N readers, the rows written from one thread, every row awaited and
+ * checked, then everything stopped and deleted.
  */
 public final class BenchRunner {
     private static final String SERVER_NAME = "bench.local";
+    /** The writer's instance name, as Synapse's main process calls itself. */
+    static final String MAIN_INSTANCE = "master";
 
     private final BenchOptions options;
     private final RowFormat format;
@@ -46,23 +48,21 @@ public final class BenchRunner {
         } catch (IOException e) {
             throw new BenchFailure("cannot create a temporary data directory in " + options.tempParent() + ": " + e);
         }
-        try (MainProcess main = MainProcess.start(new MainProcess.MainConfig(dir, SERVER_NAME,
-                new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), TcpSettings.defaults()))) {
+        try (MyelinNode main = Myelin.writer(MAIN_INSTANCE).writeTo(dir).serverName(SERVER_NAME)
+                .listenTcp("127.0.0.1", 0).start()) {
             CountDownLatch allReceived = new CountDownLatch(options.workers());
             try (Readers readers = mode == RunResult.Mode.REPLICATION
-                    ? new ReplicatedReaders(main, SERVER_NAME, options, allReceived)
-                    : new PollingReaders(main, options, allReceived)) {
+                    ? new ReplicatedReaders(main.tcpPort(), SERVER_NAME, dir, options, allReceived)
+                    : new PollingReaders(dir, options, allReceived)) {
                 readers.awaitReady(options.timeout());
                 return measure(mode, main, readers, allReceived);
             }
-        } catch (IOException e) {
-            throw new BenchFailure("cannot start the main process: " + e.getMessage());
         } finally {
             deleteRecursively(dir);
         }
     }
 
-    private RunResult measure(RunResult.Mode mode, MainProcess main, Readers readers, CountDownLatch allReceived) {
+    private RunResult measure(RunResult.Mode mode, MyelinNode main, Readers readers, CountDownLatch allReceived) {
         // a collection now rather than in the middle of the measurement, for less noisy latencies
         System.gc();
         long start = System.nanoTime();
@@ -107,7 +107,7 @@ public final class BenchRunner {
     }
 
     /** Writes every row, {@code batch} per append call; returns when the last call returned. */
-    private long write(MainProcess main, long start) {
+    private long write(MyelinNode main, long start) {
         Pacer pacer = new Pacer(options.rate(), start);
         int seq = 0;
         while (seq < options.rows()) {

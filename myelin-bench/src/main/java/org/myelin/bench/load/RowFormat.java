@@ -1,4 +1,4 @@
-package org.myelin.server.bench;
+package org.myelin.bench.load;
 
 /**
  * The rows the benchmark writes: {@code [seq,writeNanos,"padding"]}, a JSON array as Synapse's rows

@@ -1,4 +1,4 @@
-package org.myelin.server.bench;
+package org.myelin.bench.load;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package org.myelin.server.bench;
+package org.myelin.bench.load;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.myelin.core.stream.StreamRow;
 import org.myelin.core.stream.UpdateBatch;
 import org.myelin.protocol.RawJson;
-import org.myelin.server.main.MainProcess;
 import org.myelin.store.StreamStore;
 import org.myelin.store.sqlite.SqliteStreamStore;
 
@@ -33,7 +33,7 @@ final class PollingReaders implements Readers {
     private final AtomicLong fetches = new AtomicLong();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
-    PollingReaders(MainProcess main, BenchOptions options, CountDownLatch allReceived) {
+    PollingReaders(Path mainData, BenchOptions options, CountDownLatch allReceived) {
         this.stream = options.stream();
         // one thread per reader, as separate worker processes would each have their own
         this.pollers = Executors.newScheduledThreadPool(options.workers(), r -> {
@@ -45,7 +45,7 @@ final class PollingReaders implements Readers {
             for (int i = 1; i <= options.workers(); i++) {
                 DeliveryRecorder recorder = new DeliveryRecorder("bench-poller-" + i, stream, options.rows(),
                         allReceived);
-                StreamStore store = SqliteStreamStore.openExisting(main.data());
+                StreamStore store = SqliteStreamStore.openExisting(mainData);
                 stores.add(store);
                 recorders.add(recorder);
                 long[] seen = {0};
@@ -60,10 +60,10 @@ final class PollingReaders implements Readers {
 
     private void poll(StreamStore store, DeliveryRecorder recorder, long[] seen) {
         try {
-            long upto = store.currentToken(stream, MainProcess.INSTANCE);
+            long upto = store.currentToken(stream, BenchRunner.MAIN_INSTANCE);
             boolean found = false;
             while (seen[0] < upto) {
-                UpdateBatch batch = store.getUpdates(stream, MainProcess.INSTANCE, seen[0], upto, PAGE);
+                UpdateBatch batch = store.getUpdates(stream, BenchRunner.MAIN_INSTANCE, seen[0], upto, PAGE);
                 found |= !batch.rows().isEmpty();
                 deliver(recorder, batch.rows());
                 seen[0] = batch.limited() ? batch.uptoToken() : upto;
@@ -87,7 +87,7 @@ final class PollingReaders implements Readers {
             while (i < rows.size() && rows.get(i).token() == token) {
                 group.add(rows.get(i++).row());
             }
-            recorder.onRows(stream, MainProcess.INSTANCE, token, group);
+            recorder.onRows(stream, BenchRunner.MAIN_INSTANCE, token, group);
         }
     }
 

@@ -1,4 +1,4 @@
-package org.myelin.server.bench;
+package org.myelin.bench.load;
 
 /**
  * The figures of one run (or, from {@link BenchReport}, the median of several, figure by figure).

@@ -1,33 +1,30 @@
-package org.myelin.server.bench;
+package org.myelin.bench.load;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.myelin.server.cli.HostPort;
-import org.myelin.server.main.MainProcess;
-import org.myelin.server.worker.WorkerProcess;
-import org.myelin.tcp.TcpSettings;
+import org.myelin.node.Myelin;
+import org.myelin.node.MyelinNode;
 
 /** Workers that receive the rows by replication (RDATA over loopback TCP), as Synapse's workers do. */
 final class ReplicatedReaders implements Readers {
-    private final List<WorkerProcess> workers = new ArrayList<>();
+    private final List<MyelinNode> workers = new ArrayList<>();
     private final List<DeliveryRecorder> recorders = new ArrayList<>();
 
-    ReplicatedReaders(MainProcess main, String serverName, BenchOptions options, CountDownLatch allReceived) {
+    ReplicatedReaders(int mainPort, String serverName, Path mainData, BenchOptions options,
+            CountDownLatch allReceived) {
         try {
             for (int i = 1; i <= options.workers(); i++) {
                 String name = "bench-worker-" + i;
                 DeliveryRecorder recorder = new DeliveryRecorder(name, options.stream(), options.rows(), allReceived);
-                WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name,
-                        new HostPort("127.0.0.1", main.tcpPort()), serverName, main.data(), OptionalLong.of(0),
-                        List.of(options.stream()), TcpSettings.defaults());
-                workers.add(WorkerProcess.start(config, recorder));
+                workers.add(Myelin.worker(name).tcp("127.0.0.1", mainPort).serverName(serverName)
+                        .catchUpFrom(mainData).follow(options.stream()).resumeFrom(0).onRows(recorder).start());
                 recorders.add(recorder);
             }
         } catch (RuntimeException e) {
@@ -45,13 +42,13 @@ final class ReplicatedReaders implements Readers {
     public void awaitReady(Duration timeout) {
         // established = every followed stream caught up, so RDATA written from now on is taken live
         CompletableFuture<?> all = CompletableFuture.allOf(workers.stream()
-                .map(w -> w.client().established().toCompletableFuture()).toArray(CompletableFuture[]::new));
+                .map(MyelinNode::established).toArray(CompletableFuture[]::new));
         try {
             all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             List<String> waiting = new ArrayList<>();
             for (int i = 0; i < workers.size(); i++) {
-                if (!workers.get(i).client().established().toCompletableFuture().isDone()) {
+                if (!workers.get(i).established().isDone()) {
                     waiting.add(recorders.get(i).name());
                 }
             }
@@ -67,11 +64,11 @@ final class ReplicatedReaders implements Readers {
 
     @Override
     public long storeFetches() {
-        return workers.stream().mapToLong(w -> w.engine().receiver().catchUps()).sum();
+        return workers.stream().mapToLong(w -> w.workerEngine().orElseThrow().receiver().catchUps()).sum();
     }
 
     @Override
     public void close() {
-        workers.forEach(WorkerProcess::close);
+        workers.forEach(MyelinNode::close);
     }
 }

@@ -1,4 +1,4 @@
-package org.myelin.server.bench;
+package org.myelin.bench.load;
 
 /** A benchmark run that could not be measured: rows lost, duplicated, reordered or late, or no link. */
 public final class BenchFailure extends RuntimeException {
