@@ -23,6 +23,9 @@ import org.myelin.store.StreamStore;
 import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.store.TransactionWork;
 import org.myelin.store.writer.StreamWriter;
+import org.myelin.redis.EngineBus;
+import org.myelin.redis.RedisSettings;
+import org.myelin.redis.RedisTransport;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.tcp.TcpClient;
 import org.myelin.tcp.TcpServer;
@@ -52,6 +55,7 @@ public final class MyelinNode implements AutoCloseable {
     private ReplicationEngine workerEngine;
     private TcpServer server;
     private TcpClient client;
+    private RedisTransport redis;
     private HttpServer http;
 
     private MyelinNode(String name, CacheInvalidations caches) {
@@ -84,9 +88,11 @@ public final class MyelinNode implements AutoCloseable {
             node.close();
             throw e;
         }
-        log.info("node '{}' started:{}{}", b.name,
-                node.writer == null ? "" : " writer listening on TCP port " + node.server.port(),
-                worker ? " worker of " + b.connectHost + ":" + b.connectPort : "");
+        log.info("node '{}' started:{}{}{}", b.name,
+                node.server == null ? "" : " writer listening on TCP port " + node.server.port(),
+                node.redis == null ? "" : " on Redis at " + node.redis.address() + " (channel "
+                        + node.redis.settings().channel() + ")",
+                node.client == null ? "" : " worker of " + b.connectHost + ":" + b.connectPort);
         return node;
     }
 
@@ -105,8 +111,16 @@ public final class MyelinNode implements AutoCloseable {
         writerEngine = builder.build();
         resources.add(writerEngine);
         writer.attach(writerEngine);
-        server = TcpServer.start(b.listenHost, b.listenPort, b.serverName, b.tcpSettings, new EngineLinks(writerEngine));
-        resources.add(server);
+        if (b.listenPort >= 0) {
+            server = TcpServer.start(b.listenHost, b.listenPort, b.serverName, b.tcpSettings,
+                    new EngineLinks(writerEngine));
+            resources.add(server);
+        }
+        if (b.redisUri != null) {
+            redis = RedisTransport.start(b.redisUri, redisSettings(b),
+                    new EngineBus(writerEngine));
+            resources.add(redis);
+        }
         if (b.httpPort >= 0) {
             HttpServer.Builder routes = HttpServer.builder().name(b.name)
                     .post(AppendRowsEndpoint.ROUTE, new AppendRowsEndpoint(this::append));
@@ -140,17 +154,32 @@ public final class MyelinNode implements AutoCloseable {
         b.engineOptions.forEach(o -> o.accept(builder));
         workerEngine = builder.build();
         resources.add(workerEngine);
-        client = new TcpClient(b.connectHost, b.connectPort, b.name, b.expectedServer, b.tcpSettings,
-                new EngineLinks(workerEngine));
-        resources.add(client);
-        client.established().whenComplete((v, e) -> {
+        java.util.concurrent.CompletionStage<Void> linkEstablished;
+        if (b.connectHost != null) {
+            client = new TcpClient(b.connectHost, b.connectPort, b.name, b.expectedServer, b.tcpSettings,
+                    new EngineLinks(workerEngine));
+            resources.add(client);
+            linkEstablished = client.established();
+        } else {
+            redis = RedisTransport.start(b.redisUri, redisSettings(b),
+                    new EngineBus(workerEngine));
+            resources.add(redis);
+            linkEstablished = redis.established();
+        }
+        linkEstablished.whenComplete((v, e) -> {
             if (e != null) {
                 established.completeExceptionally(e);
             } else {
                 established.complete(null);
             }
         });
-        client.start();
+        if (client != null) {
+            client.start();
+        }
+    }
+
+    private static RedisSettings redisSettings(NodeBuilder b) {
+        return b.redisSettings != null ? b.redisSettings : RedisSettings.defaults(b.serverName);
     }
 
     /** The node's name (a writer's instance name). */
@@ -159,8 +188,8 @@ public final class MyelinNode implements AutoCloseable {
     }
 
     /**
-     * Completes once the node takes live rows: a worker when its link first caught up every
-     * followed stream, a writer (only) once it listens. Fails if the node closes first.
+     * Completes once the node takes live rows: a worker when its link (TCP or Redis) first caught
+     * up every followed stream, a writer (only) once it listens. Fails if the node closes first.
      */
     public CompletableFuture<Void> established() {
         return established;
@@ -282,6 +311,11 @@ public final class MyelinNode implements AutoCloseable {
     /** The TCP client of a worker, if any (its reconnect state and metrics). */
     public Optional<TcpClient> tcpClient() {
         return Optional.ofNullable(client);
+    }
+
+    /** The Redis transport, if this node replicates over Redis (its state and metrics). */
+    public Optional<RedisTransport> redis() {
+        return Optional.ofNullable(redis);
     }
 
     /** The update function of a stream this writer writes (to read back what it wrote). */

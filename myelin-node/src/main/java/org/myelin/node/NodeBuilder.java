@@ -20,6 +20,9 @@ import org.myelin.core.inbound.ResumePositions;
 import org.myelin.core.rows.TypedRowHandler;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.http.catchup.HttpUpdateFunction;
+import io.lettuce.core.RedisURI;
+import org.myelin.redis.RedisSettings;
+import org.myelin.redis.RedisTransport;
 import org.myelin.store.StreamStore;
 import org.myelin.tcp.TcpSettings;
 
@@ -39,6 +42,8 @@ public final class NodeBuilder {
     String serverName = "localhost";
     String expectedServer;
     TcpSettings tcpSettings = TcpSettings.defaults();
+    RedisURI redisUri;
+    RedisSettings redisSettings;
     String httpHost;
     int httpPort = -1;
     String replicationSecret;
@@ -88,6 +93,30 @@ public final class NodeBuilder {
     public NodeBuilder serverName(String serverName) {
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.expectedServer = serverName;
+        return this;
+    }
+
+    /**
+     * Replicates over Redis pub/sub at {@code uri} ({@code redis://host:port}), as Synapse does with
+     * {@code redis.enabled}: a worker subscribes instead of connecting with {@link #tcp}; a writer
+     * publishes on the channel named after the {@link #serverName server name} (besides listening
+     * with {@link #listenTcp}, if asked).
+     *
+     * @throws IllegalArgumentException if {@code uri} is not a Redis URI
+     */
+    public NodeBuilder redis(String uri) {
+        return redis(RedisTransport.parseUri(Objects.requireNonNull(uri, "uri")));
+    }
+
+    /** Replicates over Redis pub/sub at {@code uri}; see {@link #redis(String)}. */
+    public NodeBuilder redis(RedisURI uri) {
+        this.redisUri = Objects.requireNonNull(uri, "uri");
+        return this;
+    }
+
+    /** Redis timings, bounds and channels (default {@link RedisSettings#defaults} of the server name). */
+    public NodeBuilder redisSettings(RedisSettings settings) {
+        this.redisSettings = Objects.requireNonNull(settings, "settings");
         return this;
     }
 
@@ -263,15 +292,24 @@ public final class NodeBuilder {
             throw new IllegalStateException("node '" + name
                     + "' is neither a writer (writeTo) nor a worker (onRows, follow or caches)");
         }
-        if (worker && connectHost == null) {
-            throw new IllegalStateException("worker '" + name + "' has no transport: call tcp(host, port)");
+        if (worker && connectHost == null && redisUri == null) {
+            throw new IllegalStateException("worker '" + name
+                    + "' has no transport: call tcp(host, port) or redis(uri)");
+        }
+        if (worker && !writer && connectHost != null && redisUri != null) {
+            throw new IllegalStateException("worker '" + name + "' has two transports: call tcp(...) or redis(...)");
         }
         if (worker && catchUp.isEmpty() && catchUpDirs.isEmpty()) {
             throw new IllegalStateException("worker '" + name
                     + "' has no way to catch up: call catchUpFrom(store) or catchUpOverHttp(url, secret)");
         }
-        if (writer && listenPort < 0) {
-            throw new IllegalStateException("writer '" + name + "' has no transport: call listenTcp(host, port)");
+        if (writer && listenPort < 0 && redisUri == null) {
+            throw new IllegalStateException("writer '" + name
+                    + "' has no transport: call listenTcp(host, port) or redis(uri)");
+        }
+        if (writer && worker && redisUri != null && connectHost == null) {
+            throw new IllegalStateException("node '" + name + "' writes and follows: Redis carries one of them,"
+                    + " give the worker side tcp(host, port)");
         }
         if (!worker && connectHost != null) {
             throw new IllegalStateException("node '" + name

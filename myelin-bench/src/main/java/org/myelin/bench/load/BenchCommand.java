@@ -94,6 +94,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "Default: the JVM's java.io.tmpdir.")
     Path tempDir;
 
+    @CommandLine.Option(names = "--redis", paramLabel = "URI",
+            description = "Replicate over this Redis (pub/sub) instead of loopback TCP, and also measure, in the same "
+                    + "run, a pipelined raw PUBLISH of lines of the same size to as many plain subscribers (the "
+                    + "ceiling for end-to-end delivery). Never point it at a Redis in production use.")
+    String redis;
+
     @CommandLine.Option(names = "--json", description = "Print one JSON document (every run, medians, ratios).")
     boolean json;
 
@@ -126,11 +132,22 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("Run 'myelin bench --help' for the options.");
             return 2;
         }
-        BenchRunner runner = new BenchRunner(options);
+        io.lettuce.core.RedisURI redisUri = null;
+        if (redis != null) {
+            try {
+                redisUri = org.myelin.redis.RedisTransport.parseUri(redis);
+            } catch (IllegalArgumentException e) {
+                err.println("myelin bench: --redis: " + e.getMessage());
+                return 2;
+            }
+        }
+        BenchRunner runner = new BenchRunner(options, redisUri);
+        List<Double> rawPublish = new ArrayList<>();
         List<RunResult> replication = new ArrayList<>();
         List<RunResult> baseline = new ArrayList<>();
         try {
-            BenchRunner warmupRunner = new BenchRunner(options.withRows(Math.min(options.rows(), WARMUP_ROWS)));
+            BenchRunner warmupRunner = new BenchRunner(options.withRows(Math.min(options.rows(), WARMUP_ROWS)),
+                    redisUri);
             for (int i = 1; i <= warmup; i++) {
                 warmupRunner.run(RunResult.Mode.REPLICATION);
                 if (!noBaseline) {
@@ -142,6 +159,11 @@ public final class BenchCommand implements Callable<Integer> {
                 replication.add(progress(err, runner.run(RunResult.Mode.REPLICATION), i));
                 if (!noBaseline) {
                     baseline.add(progress(err, runner.run(RunResult.Mode.POLLING), i));
+                }
+                if (redisUri != null) {
+                    double raw = RawPublish.run(redisUri, workers, rows, rowBytes, stream, options.timeout());
+                    err.printf("myelin bench: run %d raw PUBLISH: %.0f delivered/s%n", i, raw);
+                    rawPublish.add(raw);
                 }
             }
         } catch (BenchFailure e) {
@@ -157,6 +179,19 @@ public final class BenchCommand implements Callable<Integer> {
             report.printJson(out);
         } else {
             report.printText(out);
+        }
+        if (!rawPublish.isEmpty()) {
+            List<Double> sortedRaw = rawPublish.stream().sorted().toList();
+            double rawMedian = sortedRaw.get(sortedRaw.size() / 2);
+            List<Double> delivered = replication.stream().map(RunResult::deliveredPerSecond).sorted().toList();
+            double deliveredMedian = delivered.get(delivered.size() / 2);
+            if (json) {
+                out.printf("{\"redis_raw_publish_delivered_per_second\":%.0f,\"redis_delivered_over_raw\":%.3f}%n",
+                        rawMedian, deliveredMedian / rawMedian);
+            } else {
+                out.printf("redis raw PUBLISH (pipelined, same line size, %d subscriber(s)): median %.0f delivered/s; "
+                        + "Myelin end to end / raw = %.2f%n", workers, rawMedian, deliveredMedian / rawMedian);
+            }
         }
         out.flush();
         return 0;

@@ -12,8 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.lettuce.core.RedisURI;
 import org.myelin.node.Myelin;
 import org.myelin.node.MyelinNode;
+import org.myelin.node.NodeBuilder;
 import org.myelin.protocol.RawJson;
 
 /**
@@ -28,11 +30,22 @@ public final class BenchRunner {
 
     private final BenchOptions options;
     private final RowFormat format;
+    /** Replicate over this Redis instead of TCP, when not null. */
+    private final RedisURI redis;
 
     /** @param options what to run */
     public BenchRunner(BenchOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * @param options what to run
+     * @param redis the Redis the writer publishes to and the workers follow, instead of TCP; null for TCP
+     */
+    public BenchRunner(BenchOptions options, RedisURI redis) {
         this.options = options;
         this.format = new RowFormat(options.rowBytes());
+        this.redis = redis;
     }
 
     /**
@@ -48,11 +61,12 @@ public final class BenchRunner {
         } catch (IOException e) {
             throw new BenchFailure("cannot create a temporary data directory in " + options.tempParent() + ": " + e);
         }
-        try (MyelinNode main = Myelin.writer(MAIN_INSTANCE).writeTo(dir).serverName(SERVER_NAME)
-                .listenTcp("127.0.0.1", 0).start()) {
+        NodeBuilder writer = Myelin.writer(MAIN_INSTANCE).writeTo(dir).serverName(SERVER_NAME);
+        try (MyelinNode main = (redis == null ? writer.listenTcp("127.0.0.1", 0) : writer.redis(redis)).start()) {
             CountDownLatch allReceived = new CountDownLatch(options.workers());
             try (Readers readers = mode == RunResult.Mode.REPLICATION
-                    ? new ReplicatedReaders(main.tcpPort(), SERVER_NAME, dir, options, allReceived)
+                    ? new ReplicatedReaders(redis == null ? main.tcpPort() : -1, SERVER_NAME, dir, options,
+                            allReceived, redis)
                     : new PollingReaders(dir, options, allReceived)) {
                 readers.awaitReady(options.timeout());
                 return measure(mode, main, readers, allReceived);

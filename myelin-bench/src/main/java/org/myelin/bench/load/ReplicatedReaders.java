@@ -1,5 +1,6 @@
 package org.myelin.bench.load;
 
+import io.lettuce.core.RedisURI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,20 +12,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.myelin.node.Myelin;
 import org.myelin.node.MyelinNode;
+import org.myelin.node.NodeBuilder;
 
-/** Workers that receive the rows by replication (RDATA over loopback TCP), as Synapse's workers do. */
+/**
+ * Workers that receive the rows by replication (RDATA over loopback TCP, or over Redis pub/sub), as
+ * Synapse's workers do.
+ */
 final class ReplicatedReaders implements Readers {
     private final List<MyelinNode> workers = new ArrayList<>();
     private final List<DeliveryRecorder> recorders = new ArrayList<>();
 
+    /**
+     * @param mainPort the writer's TCP port (unused on Redis)
+     * @param redis the Redis to follow instead of TCP, or null
+     */
     ReplicatedReaders(int mainPort, String serverName, Path mainData, BenchOptions options,
-            CountDownLatch allReceived) {
+            CountDownLatch allReceived, RedisURI redis) {
         try {
             for (int i = 1; i <= options.workers(); i++) {
                 String name = "bench-worker-" + i;
                 DeliveryRecorder recorder = new DeliveryRecorder(name, options.stream(), options.rows(), allReceived);
-                workers.add(Myelin.worker(name).tcp("127.0.0.1", mainPort).serverName(serverName)
-                        .catchUpFrom(mainData).follow(options.stream()).resumeFrom(0).onRows(recorder).start());
+                NodeBuilder worker = Myelin.worker(name).serverName(serverName).catchUpFrom(mainData)
+                        .follow(options.stream()).resumeFrom(0).onRows(recorder);
+                workers.add((redis == null ? worker.tcp("127.0.0.1", mainPort) : worker.redis(redis)).start());
                 recorders.add(recorder);
             }
         } catch (RuntimeException e) {

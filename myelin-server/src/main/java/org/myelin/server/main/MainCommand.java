@@ -68,6 +68,12 @@ public final class MainCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     boolean storeUserIps;
 
+    @CommandLine.Option(names = "--redis", paramLabel = "URI",
+            description = "Also replicate over Redis pub/sub, as Synapse does (redis://[:password@]host:port, "
+                    + "rediss:// for TLS, redis-socket:///path): publish on the channel named after the server, "
+                    + "hear <server-name>/USER_IP. TCP workers and the HTTP API are still served.")
+    String redis;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -75,6 +81,13 @@ public final class MainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MainProcess process;
         PresenceSettings presence;
+        io.lettuce.core.RedisURI redisUri;
+        try {
+            redisUri = redis == null ? null : org.myelin.redis.RedisTransport.parseUri(redis);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("myelin main: --redis: " + e.getMessage());
+            return 2;
+        }
         try {
             presence = new PresenceSettings(Duration.ofMillis(syncTimeoutMs), Duration.ofMillis(instanceExpiryMs),
                     PresenceSettings.defaults().tickInterval());
@@ -85,7 +98,7 @@ public final class MainCommand implements Callable<Integer> {
         try {
             process = MainProcess.start(new MainProcess.MainConfig(data, serverName, listenTcp, listenHttp,
                     TcpSettings.defaults().withDialect(dialect), replicationSecret == null || replicationSecret.isEmpty() ? null
-                            : replicationSecret), presence, storeUserIps);
+                            : replicationSecret), presence, storeUserIps, redisUri);
         } catch (java.io.IOException | RuntimeException e) {
             spec.commandLine().getErr().println("myelin main: cannot start: " + e.getMessage());
             return 1;

@@ -13,6 +13,9 @@ import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.core.task.TaskStats;
+import org.myelin.redis.RedisMetrics;
+import org.myelin.redis.RedisState;
+import org.myelin.redis.RedisTransport;
 import org.myelin.tcp.TcpMetrics;
 
 /**
@@ -93,6 +96,31 @@ final class MainMetrics {
     /** The registry, for more metrics (presence). */
     PrometheusRegistry registry() {
         return registry;
+    }
+
+    /** Adds the Redis link's state and counters ({@code myelin_redis_*}). */
+    void addRedis(RedisTransport redis) {
+        GaugeWithCallback.builder().name("myelin_redis_connected")
+                .help("1 when the Redis link is subscribed and publishing, else 0.")
+                .callback(cb -> cb.call(redis.state() == RedisState.CONNECTED ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name("myelin_redis_publish_queue").help("Commands waiting to be published.")
+                .callback(cb -> cb.call(redis.publishQueue())).register(registry);
+        RedisMetrics m = redis.metrics();
+        counter("myelin_redis_links_opened", "Redis subscriptions confirmed (each a new link).", c -> c.accept(m.linksOpened()));
+        CounterWithCallback.builder().name("myelin_redis_reconnects")
+                .help("Redis sessions that failed or were lost, by cause.")
+                .labelNames("cause")
+                .callback(cb -> m.reconnectsByCause().forEach((cause, n) -> cb.call(n, cause)))
+                .register(registry);
+        counter("myelin_redis_published", "Commands published on Redis.", c -> c.accept(m.published()));
+        counter("myelin_redis_publish_failures", "PUBLISHes that failed.", c -> c.accept(m.publishFailures()));
+        counter("myelin_redis_received", "Commands received from Redis (echoes included).", c -> c.accept(m.received()));
+        counter("myelin_redis_parse_failures", "Messages on the channel that were not a command (skipped).",
+                c -> c.accept(m.parseFailures()));
+        counter("myelin_redis_dropped", "Non-stream commands that could not be published.", c -> c.accept(m.dropped()));
+        counter("myelin_redis_stream_commands_discarded",
+                "RDATA/POSITION not published or not handled, covered by a later POSITION.",
+                c -> c.accept(m.streamCommandsDiscarded()));
     }
 
     /** Writes every metric in the Prometheus text format. */

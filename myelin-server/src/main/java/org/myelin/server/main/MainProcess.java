@@ -15,6 +15,11 @@ import org.myelin.core.stream.SynapseStreams;
 import org.myelin.http.server.HttpServerStats;
 import org.myelin.http.server.HttpSettings;
 import org.myelin.protocol.Json;
+import io.lettuce.core.RedisURI;
+import org.myelin.redis.EngineBus;
+import org.myelin.redis.RedisMetrics;
+import org.myelin.redis.RedisSettings;
+import org.myelin.redis.RedisTransport;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamPosition;
@@ -42,9 +47,12 @@ public final class MainProcess implements AutoCloseable {
     private final TcpServer tcp;
     private final HttpApi http;
     private final Identity identity;
+    /** The Redis link, when started with {@code --redis}. */
+    private final RedisTransport redis;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MainProcess(MainConfig config, PresenceSettings presence, boolean storeUserIps) throws IOException {
+    private MainProcess(MainConfig config, PresenceSettings presence, boolean storeUserIps, RedisURI redisUri)
+            throws IOException {
         this.config = config;
         SqliteStreamStore sqlite = SqliteStreamStore.open(config.data());
         this.store = sqlite;
@@ -65,8 +73,14 @@ public final class MainProcess implements AutoCloseable {
             streams.attach(engine);
             this.tcp = TcpServer.start(config.listenTcp().host(), config.listenTcp().port(), config.serverName(),
                     config.tcpSettings(), new EngineLinks(engine));
+            // the main stores client IPs, so it alone hears <server_name>/USER_IP
+            this.redis = redisUri == null ? null : RedisTransport.start(redisUri,
+                    RedisSettings.defaults(config.serverName()).withUserIp(storeUserIps), new EngineBus(engine));
             MainMetrics metrics = new MainMetrics(engine, tcp.metrics(), streams);
             identity.registerMetrics(metrics.registry());
+            if (redis != null) {
+                metrics.addRedis(redis);
+            }
             this.http = new HttpApi(config.listenHttp(), HttpSettings.defaults(), streams, this::status, metrics,
                     config.replicationSecret(), identity.presenceEndpoint());
             identity.start();
@@ -88,7 +102,21 @@ public final class MainProcess implements AutoCloseable {
      * @throws IOException if a port cannot be bound
      */
     public static MainProcess start(MainConfig config) throws IOException {
-        return new MainProcess(config, PresenceSettings.defaults(), true);
+        return new MainProcess(config, PresenceSettings.defaults(), true, null);
+    }
+
+    /**
+     * Opens the store and starts listening, with these presence timeouts, and also replicates over
+     * Redis at {@code redisUri} when it is not null: it publishes on the channel named after the
+     * server, answers REPLICATE from any process there, and keeps reconnecting whatever fails.
+     *
+     * @param storeUserIps whether this process stores {@code USER_IP} reports (in {@code client_ips});
+     *     on Redis it then also subscribes to {@code <server_name>/USER_IP}
+     * @throws IOException if a port cannot be bound
+     */
+    public static MainProcess start(MainConfig config, PresenceSettings presence, boolean storeUserIps,
+            RedisURI redisUri) throws IOException {
+        return new MainProcess(config, presence, storeUserIps, redisUri);
     }
 
     /**
@@ -99,7 +127,22 @@ public final class MainProcess implements AutoCloseable {
      */
     public static MainProcess start(MainConfig config, PresenceSettings presence, boolean storeUserIps)
             throws IOException {
-        return new MainProcess(config, presence, storeUserIps);
+        return new MainProcess(config, presence, storeUserIps, null);
+    }
+
+    /**
+     * Opens the store, starts listening, and also replicates over Redis at {@code redisUri} (when not
+     * null).
+     *
+     * @throws IOException if a port cannot be bound
+     */
+    public static MainProcess start(MainConfig config, RedisURI redisUri) throws IOException {
+        return new MainProcess(config, PresenceSettings.defaults(), true, redisUri);
+    }
+
+    /** The Redis link, when one was configured. */
+    public java.util.Optional<RedisTransport> redis() {
+        return java.util.Optional.ofNullable(redis);
     }
 
     /** The TCP replication port actually bound. */
@@ -157,6 +200,9 @@ public final class MainProcess implements AutoCloseable {
                 .put("positions_sent", engine.streamer().positionsSent())
                 .put("oversized_rows", engine.streamer().oversizedRows());
         identity.putStatus(root);
+        if (redis != null) {
+            redisStatus(root.putObject("redis"));
+        }
         ObjectNode tasks = root.putObject("tasks");
         engine.taskStats().forEach((name, s) -> tasks.putObject(name)
                 .put("started", s.started()).put("running", s.running()).put("failed", s.failed())
@@ -172,6 +218,24 @@ public final class MainProcess implements AutoCloseable {
         return root;
     }
 
+    private void redisStatus(ObjectNode node) {
+        RedisMetrics m = redis.metrics();
+        node.put("address", redis.address())
+                .put("channel", redis.settings().channel())
+                .put("state", redis.state().name().toLowerCase(java.util.Locale.ROOT))
+                .put("last_failure", redis.lastFailure())
+                .put("links_opened", m.linksOpened())
+                .put("published", m.published())
+                .put("publish_failures", m.publishFailures())
+                .put("publish_queue", redis.publishQueue())
+                .put("received", m.received())
+                .put("parse_failures", m.parseFailures())
+                .put("dropped", m.dropped())
+                .put("stream_commands_discarded", m.streamCommandsDiscarded());
+        ObjectNode reconnects = node.putObject("reconnects");
+        m.reconnectsByCause().forEach(reconnects::put);
+    }
+
     /** Stops listening and closes the store; calling it again does nothing. */
     @Override
     public void close() {
@@ -185,7 +249,7 @@ public final class MainProcess implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        for (AutoCloseable c : new AutoCloseable[] {http, tcp, engine, store}) {
+        for (AutoCloseable c : new AutoCloseable[] {http, redis, tcp, engine, store}) {
             if (c != null) {
                 try {
                     c.close();

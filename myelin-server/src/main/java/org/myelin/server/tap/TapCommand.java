@@ -36,9 +36,14 @@ import picocli.CommandLine;
                 + " when the link drops, unless --once."
         })
 public final class TapCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--connect", required = true, paramLabel = "HOST:PORT",
+    @CommandLine.Option(names = "--connect", paramLabel = "HOST:PORT",
             converter = HostPort.Converter.class, description = "The server's replication port.")
     HostPort connect;
+
+    @CommandLine.Option(names = "--redis", paramLabel = "URI",
+            description = "Listen on a Redis bus instead (redis://[:password@]host:port): every command "
+                    + "published on the server's channel and its USER_IP channel, by any process.")
+    String redis;
 
     @CommandLine.Option(names = "--server-name", required = true, paramLabel = "NAME",
             description = "The name the server must announce in SERVER.")
@@ -66,6 +71,13 @@ public final class TapCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        if ((connect == null) == (redis == null)) {
+            err.println("myelin tap: give exactly one of --connect HOST:PORT and --redis URI");
+            return 2;
+        }
+        if (redis != null) {
+            return new RedisTap(spec.commandLine().getOut(), err, json, once).run(redis, serverName, interval);
+        }
         Duration delay = Duration.ofMillis(100);
         while (true) {
             try {

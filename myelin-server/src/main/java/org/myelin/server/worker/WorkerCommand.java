@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import org.myelin.core.inbound.ResumePositions;
 import org.myelin.protocol.Dialect;
 import org.myelin.server.cli.HostPort;
+import org.myelin.redis.RedisTransport;
 import org.myelin.server.decode.DialectConverter;
 import org.myelin.store.StoreException;
 import org.myelin.tcp.TcpSettings;
@@ -54,6 +55,11 @@ public final class WorkerCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--connect", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT",
             converter = HostPort.Converter.class, description = "Main process's replication port. Default: ${DEFAULT-VALUE}.")
     HostPort connect;
+
+    @CommandLine.Option(names = "--redis", paramLabel = "URI",
+            description = "Follow the Redis channel named after the server instead of --connect "
+                    + "(redis://[:password@]host:port, rediss:// for TLS, redis-socket:///path).")
+    String redis;
 
     @CommandLine.Option(names = "--server-name", defaultValue = "localhost", paramLabel = "NAME",
             description = "Server name the main process must announce. Default: ${DEFAULT-VALUE}.")
@@ -167,9 +173,10 @@ public final class WorkerCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            worker = WorkerProcess.start(new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
-                    resume, follow, TcpSettings.defaults().withDialect(dialect)),
-                    printer, UnaryOperator.identity(), presence);
+            WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
+                    resume, follow, TcpSettings.defaults().withDialect(dialect));
+            worker = redis == null ? WorkerProcess.start(config, printer, UnaryOperator.identity(), presence)
+                    : WorkerProcess.startOnRedis(config, RedisTransport.parseUri(redis), printer, presence);
         } catch (StoreException | IllegalArgumentException e) {
             if (saver != null) {
                 saver.close();

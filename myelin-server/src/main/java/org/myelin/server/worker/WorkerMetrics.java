@@ -13,6 +13,9 @@ import org.myelin.core.ReplicationEngine;
 import org.myelin.core.command.CommandRouter;
 import org.myelin.core.presence.SyncingUsers;
 import org.myelin.server.presence.PresenceMetrics;
+import org.myelin.redis.RedisMetrics;
+import org.myelin.redis.RedisState;
+import org.myelin.redis.RedisTransport;
 import org.myelin.tcp.TcpClient;
 import org.myelin.tcp.TcpMetrics;
 
@@ -27,7 +30,9 @@ final class WorkerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    WorkerMetrics(ReplicationEngine engine, TcpClient client, SyncingUsers users, CommandRouter router) {
+    /** @param client the TCP link's client, or null on Redis; @param redis the Redis link, or null on TCP */
+    WorkerMetrics(ReplicationEngine engine, TcpClient client, RedisTransport redis, SyncingUsers users,
+            CommandRouter router) {
         GaugeWithCallback.builder().name("myelin_received_token")
                 .help("Last token handled of each followed stream, by writer instance.")
                 .labelNames("stream", "instance")
@@ -41,16 +46,30 @@ final class WorkerMetrics {
         counter("myelin_receiver_catch_ups", "Catch-ups run out of band.", () -> engine.receiver().catchUps());
         counter("myelin_receiver_pauses", "Times reading from the link paused for backpressure.",
                 () -> engine.receiver().pauses());
-        GaugeWithCallback.builder().name("myelin_links_open").help("Replication links open now (0 or 1).")
-                .callback(cb -> cb.call(client.link().filter(l -> l.isOpen()).isPresent() ? 1 : 0))
-                .register(registry);
-        TcpMetrics tcp = client.metrics();
-        tcpCounter(tcp, "myelin_links_opened", "Replication links opened.", TcpMetrics::linksOpened);
-        tcpCounter(tcp, "myelin_commands_received", "Commands received.", TcpMetrics::commandsReceived);
-        tcpCounter(tcp, "myelin_commands_sent", "Commands written.", TcpMetrics::commandsSent);
-        tcpCounter(tcp, "myelin_errors_received", "ERROR commands received.", TcpMetrics::errorsReceived);
-        tcpCounter(tcp, "myelin_ping_timeouts", "Links closed for silence after a PING.", TcpMetrics::pingTimeouts);
-        counter("myelin_connect_attempts", "Connection attempts to the writer.", client::attempts);
+        if (client != null) {
+            GaugeWithCallback.builder().name("myelin_links_open").help("Replication links open now (0 or 1).")
+                    .callback(cb -> cb.call(client.link().filter(l -> l.isOpen()).isPresent() ? 1 : 0))
+                    .register(registry);
+            TcpMetrics tcp = client.metrics();
+            tcpCounter(tcp, "myelin_links_opened", "Replication links opened.", TcpMetrics::linksOpened);
+            tcpCounter(tcp, "myelin_commands_received", "Commands received.", TcpMetrics::commandsReceived);
+            tcpCounter(tcp, "myelin_commands_sent", "Commands written.", TcpMetrics::commandsSent);
+            tcpCounter(tcp, "myelin_errors_received", "ERROR commands received.", TcpMetrics::errorsReceived);
+            tcpCounter(tcp, "myelin_ping_timeouts", "Links closed for silence after a PING.", TcpMetrics::pingTimeouts);
+            counter("myelin_connect_attempts", "Connection attempts to the writer.", client::attempts);
+        }
+        if (redis != null) {
+            GaugeWithCallback.builder().name("myelin_redis_connected")
+                    .help("1 when the Redis link is subscribed and publishing, else 0.")
+                    .callback(cb -> cb.call(redis.state() == RedisState.CONNECTED ? 1 : 0)).register(registry);
+            RedisMetrics m = redis.metrics();
+            counter("myelin_redis_links_opened", "Redis subscriptions confirmed (each a new link).", m::linksOpened);
+            counter("myelin_redis_published", "Commands published on Redis.", m::published);
+            counter("myelin_redis_received", "Commands received from Redis (echoes included).", m::received);
+            counter("myelin_redis_parse_failures", "Messages on the channel that were not a command (skipped).",
+                    m::parseFailures);
+            counter("myelin_redis_dropped", "Non-stream commands that could not be published.", m::dropped);
+        }
 
         CounterWithCallback.builder().name("myelin_tasks_started").help("Background tasks started, by name.")
                 .labelNames("task")

@@ -33,6 +33,10 @@ import org.myelin.core.inbound.ReplicationDataHandler;
 import org.myelin.core.inbound.ResumePositions;
 import org.myelin.core.stream.UpdateFunction;
 import org.myelin.http.catchup.HttpUpdateFunction;
+import io.lettuce.core.RedisURI;
+import org.myelin.redis.EngineBus;
+import org.myelin.redis.RedisSettings;
+import org.myelin.redis.RedisTransport;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamStore;
@@ -54,6 +58,8 @@ public final class WorkerProcess implements AutoCloseable {
     private final StreamStore store;
     private final ReplicationEngine engine;
     private final TcpClient client;
+    /** The Redis link instead of {@link #client}, when started on Redis. */
+    private final RedisTransport redis;
     private final AtomicBoolean closed = new AtomicBoolean();
     private HttpServer http; // guarded by this
     private final WorkerConfig config;
@@ -64,7 +70,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final WorkerMetrics metrics;
 
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
-            UnaryOperator<LinkListener> decorate, Presence presenceOptions) {
+            UnaryOperator<LinkListener> decorate, Presence presenceOptions, RedisURI redisUri) {
         this.config = config;
         this.presence = new SyncingUsers(presenceOptions.instanceId(), presenceOptions.sync(),
                 System::currentTimeMillis);
@@ -95,9 +101,16 @@ public final class WorkerProcess implements AutoCloseable {
             builder.startFrom(config.resume());
             built = builder.build();
             this.engine = built;
-            this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
-                    config.serverName(), config.tcpSettings(), decorate.apply(new EngineLinks(engine))).start();
-            this.metrics = new WorkerMetrics(engine, client, presence, router);
+            if (redisUri == null) {
+                this.redis = null;
+                this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
+                        config.serverName(), config.tcpSettings(), decorate.apply(new EngineLinks(engine))).start();
+            } else {
+                this.client = null;
+                this.redis = RedisTransport.start(redisUri, RedisSettings.defaults(config.serverName()),
+                        new EngineBus(engine));
+            }
+            this.metrics = new WorkerMetrics(engine, client, redis, presence, router);
             this.ticker = new Ticker("presence-" + presence.instanceId(), presenceOptions.sync().tickInterval(),
                     presence::tick);
         } catch (RuntimeException e) {
@@ -111,7 +124,8 @@ public final class WorkerProcess implements AutoCloseable {
         }
         log.info("worker '{}' (instance id {}, dialect {}) following {} from {} (server '{}'), catching up from {},"
                 + " resuming {}", config.name(), presence.instanceId(), config.tcpSettings().dialect(),
-                config.follow().isEmpty() ? "every stream" : config.follow(), config.connect(), config.serverName(),
+                config.follow().isEmpty() ? "every stream" : config.follow(),
+                redis == null ? config.connect() : "redis " + redis.address(), config.serverName(),
                 config.catchUp(), describe(config.resume()));
     }
 
@@ -123,7 +137,23 @@ public final class WorkerProcess implements AutoCloseable {
      *     Myelin database
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler) {
-        return new WorkerProcess(config, handler, UnaryOperator.identity(), Presence.forName(config.name()));
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), Presence.forName(config.name()), null);
+    }
+
+    /**
+     * As {@link #start(WorkerConfig, ReplicationDataHandler)}, following the Redis channel named after
+     * the server at {@code redisUri} instead of connecting over TCP ({@link WorkerConfig#connect()} is
+     * not used).
+     */
+    public static WorkerProcess startOnRedis(WorkerConfig config, RedisURI redisUri, ReplicationDataHandler handler) {
+        return startOnRedis(config, redisUri, handler, Presence.forName(config.name()));
+    }
+
+    /** As {@link #startOnRedis(WorkerConfig, RedisURI, ReplicationDataHandler)}, with these presence options. */
+    public static WorkerProcess startOnRedis(WorkerConfig config, RedisURI redisUri, ReplicationDataHandler handler,
+            Presence presence) {
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), presence,
+                java.util.Objects.requireNonNull(redisUri));
     }
 
     /**
@@ -132,7 +162,7 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate) {
-        return new WorkerProcess(config, handler, decorate, Presence.forName(config.name()));
+        return new WorkerProcess(config, handler, decorate, Presence.forName(config.name()), null);
     }
 
     /**
@@ -141,7 +171,7 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate, Presence presence) {
-        return new WorkerProcess(config, handler, decorate, presence);
+        return new WorkerProcess(config, handler, decorate, presence, null);
     }
 
     /** The users syncing on this worker: {@code setSyncing} is the library API of {@code /sync}. */
@@ -163,10 +193,6 @@ public final class WorkerProcess implements AutoCloseable {
         return links.sendToAll(command);
     }
 
-    /**
-     * The worker's HTTP endpoints, for an HTTP server to mount: {@code POST /_myelin/v1/sync/{user_id}},
-     * {@code POST /_myelin/v1/user_ip}, {@code GET /_myelin/v1/status}, {@code GET /metrics}.
-     */
     /**
      * Serves {@link #httpEndpoints()} on a Netty HTTP listener until {@link #close()}.
      *
@@ -192,6 +218,10 @@ public final class WorkerProcess implements AutoCloseable {
         return http.port();
     }
 
+    /**
+     * The worker's HTTP endpoints, for an HTTP server to mount: {@code POST /_myelin/v1/sync/{user_id}},
+     * {@code POST /_myelin/v1/user_ip}, {@code GET /_myelin/v1/status}, {@code GET /metrics}.
+     */
     public List<Route> httpEndpoints() {
         return List.of(
                 new Route("POST", SyncEndpoint.ROUTE, new SyncEndpoint(presence)),
@@ -213,11 +243,18 @@ public final class WorkerProcess implements AutoCloseable {
                 .put("instance_id", presence.instanceId())
                 .put("dialect", config.tcpSettings().dialect().configName());
         ArrayNode linkArray = root.putArray("links");
-        client.link().filter(Link::isOpen).ifPresent(link -> linkArray.addObject()
-                .put("id", link.id())
-                .put("name", link.name())
-                .put("address", String.valueOf(link.remoteAddress()))
-                .put("catch_up_mode", link.inCatchUpMode()));
+        if (client != null) {
+            client.link().filter(Link::isOpen).ifPresent(link -> linkArray.addObject()
+                    .put("id", link.id())
+                    .put("name", link.name())
+                    .put("address", String.valueOf(link.remoteAddress()))
+                    .put("catch_up_mode", link.inCatchUpMode()));
+        }
+        if (redis != null) {
+            root.putObject("redis").put("state", redis.state().toString())
+                    .put("address", String.valueOf(redis.address()))
+                    .put("last_failure", redis.lastFailure());
+        }
         ObjectNode streams = root.putObject("streams");
         engine.receivedTokens().forEach((stream, byInstance) -> {
             ObjectNode s = streams.putObject(stream);
@@ -237,15 +274,19 @@ public final class WorkerProcess implements AutoCloseable {
         engine.taskStats().forEach((name, st) -> tasks.putObject(name)
                 .put("started", st.started()).put("running", st.running()).put("failed", st.failed())
                 .put("seconds", st.totalNanos() / 1e9));
-        return root;
-    }
+        return root;    }
 
     /** The engine (tokens, counters). */
     public ReplicationEngine engine() {
         return engine;
     }
 
-    /** The TCP client (link, reconnect delays). */
+    /** The Redis link, when started on Redis. */
+    public java.util.Optional<RedisTransport> redis() {
+        return java.util.Optional.ofNullable(redis);
+    }
+
+    /** The TCP client (link, reconnect delays); {@code null} when started on Redis. */
     public TcpClient client() {
         return client;
     }
@@ -275,7 +316,12 @@ public final class WorkerProcess implements AutoCloseable {
             }
         }
         engine.close();
-        client.close();
+        if (client != null) {
+            client.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
         if (store != null) {
             store.close();
         }
