@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param timeout how long the workers may take, after the last write, to receive every row
  * @param tempParent where the run's temporary data directory is made
  */
-public record BenchOptions(int workers, int rows, int rate, int batch, int rowBytes, String stream,
+record BenchOptions(int workers, int rows, int rate, int batch, int rowBytes, String stream,
         Duration timeout, Path tempParent) {
 
     /** @throws IllegalArgumentException naming the bad value */

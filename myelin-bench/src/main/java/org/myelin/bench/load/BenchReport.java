@@ -15,7 +15,7 @@ import org.myelin.protocol.Json;
  * @param replication each replication run, in order
  * @param baseline each polling-baseline run, in order; empty when the baseline was skipped
  */
-public record BenchReport(BenchOptions options, List<RunResult> replication, List<RunResult> baseline) {
+record BenchReport(BenchOptions options, List<RunResult> replication, List<RunResult> baseline) {
 
     /** The median of the replication runs, figure by figure. */
     public RunResult replicationMedian() {

@@ -23,7 +23,7 @@ import org.myelin.protocol.RawJson;
  * temporary data directory, N readers, the rows written from one thread, every row awaited and
  * checked, then everything stopped and deleted.
  */
-public final class BenchRunner {
+final class BenchRunner {
     private static final String SERVER_NAME = "bench.local";
     /** The writer's instance name, as Synapse's main process calls itself. */
     static final String MAIN_INSTANCE = "master";

@@ -12,7 +12,7 @@ import java.util.List;
  * @param p999 the 99.9th percentile
  * @param max the largest
  */
-public record LatencySummary(long samples, long p50, long p99, long p999, long max) {
+record LatencySummary(long samples, long p50, long p99, long p999, long max) {
 
     /** The percentiles of every sample of every reader together. */
     static LatencySummary of(List<long[]> perReader) {

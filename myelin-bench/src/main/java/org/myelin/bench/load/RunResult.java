@@ -14,7 +14,7 @@ package org.myelin.bench.load;
  * @param heapUsedBytes JVM heap in use once every row was delivered (before the run's clean-up)
  * @param storeFetches out-of-band reads of the store that found rows (catch-ups, or polls)
  */
-public record RunResult(Mode mode, int readers, long rows, double writeSeconds, double deliverSeconds,
+record RunResult(Mode mode, int readers, long rows, double writeSeconds, double deliverSeconds,
         double writtenPerSecond, double deliveredPerSecond, LatencySummary latency, long heapUsedBytes,
         long storeFetches) {
 
