@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * while some instance has them syncing their {@code last_user_sync_ts} is kept current; once none
  * has, they go offline when the sync timeout has passed since. {@code CLEAR_USER_SYNC} drops an
  * instance's users at once (then the sync timeout applies); an instance silent for the instance
- * expiry is dropped the same way (but may come back: it was silent, maybe cut off, not gone). A
- * cleared instance id is not taken again: ids are new for every run of a process. Each change of
- * state is published to the {@link PresenceSink}.
+ * expiry is dropped the same way (but may come back: it was silent, maybe cut off, not gone). After
+ * a {@code CLEAR_USER_SYNC} an instance's {@code end}s are ignored (nothing is left to end) and a
+ * {@code start} opens it again: an embedding service may keep one instance id across graceful
+ * restarts. Commands of one link are handled in order, so a {@code start} sent before the CLEAR
+ * cannot overtake it. Each change of state is published to the {@link PresenceSink}.
  *
  * <p>Time comes from the given clock and timeouts are checked by {@link #tick()}, which the program
  * calls periodically and tests call after moving the clock. Thread-safe: every method holds this
@@ -54,9 +56,8 @@ public final class PresenceWriter {
         }
     };
     /**
-     * Instances that sent {@code CLEAR_USER_SYNC}: an instance id is new for every run of a process
-     * (as Synapse's), so a {@code USER_SYNC} naming a cleared one is a late arrival from a process
-     * that is shutting down, and is ignored rather than holding its user forever.
+     * Instances that sent {@code CLEAR_USER_SYNC} and no {@code start} since: their {@code end}s are
+     * late and have nothing to end.
      */
     private final Map<String, Boolean> cleared = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -86,9 +87,13 @@ public final class PresenceWriter {
      */
     public synchronized void userSync(String instanceId, String userId, String deviceId, boolean syncing) {
         if (cleared.containsKey(instanceId)) {
-            log.debug("ignoring USER_SYNC {} of {} from instance {}, which was cleared", syncing ? "start" : "end",
-                    userId, instanceId);
-            return;
+            if (!syncing) {
+                log.debug("ignoring USER_SYNC end of {} from instance {}, which was cleared", userId, instanceId);
+                return;
+            }
+            cleared.remove(instanceId);
+            log.info("instance {} syncing again after CLEAR_USER_SYNC (a process that kept its instance id)",
+                    instanceId);
         }
         long now = clock.getAsLong();
         Instance instance = instances.computeIfAbsent(instanceId, k -> new Instance());

@@ -39,6 +39,8 @@ public final class SyncingUsers implements ConnectionListener, AutoCloseable {
     private final String instanceId;
     private final SyncSettings settings;
     private final LongSupplier clock;
+    /** Whether the wire carries device ids; without them a user's syncs are counted together. */
+    private final boolean deviceIds;
     private final List<ReplicationConnection> links = new ArrayList<>();
     /** Concurrent syncs by user and device. */
     private final Map<SyncKey, Integer> syncs = new LinkedHashMap<>();
@@ -55,6 +57,19 @@ public final class SyncingUsers implements ConnectionListener, AutoCloseable {
      * @param clock epoch milliseconds now
      */
     public SyncingUsers(String instanceId, SyncSettings settings, LongSupplier clock) {
+        this(instanceId, settings, clock, true);
+    }
+
+    /**
+     * @param instanceId this process's instance id: one word, unique per process run
+     * @param settings the delays
+     * @param clock epoch milliseconds now
+     * @param deviceIds whether the writer's dialect carries device ids in {@code USER_SYNC} (not
+     *     1.66). Without them the writer cannot tell one device's {@code end} from another's, so the
+     *     syncs of a user on every device are counted together, as Synapse 1.66's workers do: one
+     *     {@code start} on the first, one {@code end} after the last stops.
+     */
+    public SyncingUsers(String instanceId, SyncSettings settings, LongSupplier clock, boolean deviceIds) {
         new ClearUserSyncCommand(instanceId); // checks the id early, with the codec's message
         if (instanceId.contains(" ")) {
             throw new IllegalArgumentException("instance id must be one word: '" + instanceId + "'");
@@ -62,6 +77,7 @@ public final class SyncingUsers implements ConnectionListener, AutoCloseable {
         this.instanceId = instanceId;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = clock;
+        this.deviceIds = deviceIds;
         this.lastRefreshMs = clock.getAsLong();
     }
 
@@ -81,10 +97,11 @@ public final class SyncingUsers implements ConnectionListener, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("instance " + instanceId + " is shutting down");
         }
-        SyncKey key = new SyncKey(userId, deviceId);
         long now = clock.getAsLong();
         // Validates the ids before any state changes.
-        UserSyncCommand start = new UserSyncCommand(instanceId, userId, deviceId, true, now);
+        new UserSyncCommand(instanceId, userId, deviceId, true, now);
+        SyncKey key = new SyncKey(userId, deviceIds ? deviceId : null);
+        UserSyncCommand start = new UserSyncCommand(instanceId, userId, key.deviceId(), true, now);
         if (syncing) {
             int n = syncs.merge(key, 1, Integer::sum);
             if (n == 1 && goingOffline.remove(key) == null) {

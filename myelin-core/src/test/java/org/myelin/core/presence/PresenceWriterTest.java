@@ -102,13 +102,18 @@ class PresenceWriterTest {
     }
 
     @Test
-    void aLateStartFromAClearedInstanceIsIgnoredButAnExpiredInstanceMayComeBack() {
+    void aLateEndFromAClearedInstanceIsIgnoredAStartReopensItAndAnExpiredInstanceMayComeBack() {
         writer.userSync("gone", "@a:x", null, true);
         writer.clearInstance("gone");
-        writer.userSync("gone", "@a:x", null, true); // overtaken by the CLEAR on the way
+        writer.userSync("gone", "@a:x", null, false); // nothing left to end
         assertThat(writer.instances()).isEmpty();
         advance(Duration.ofSeconds(30));
         assertThat(rows).extracting(PresenceRow::state).containsExactly("online", "offline");
+
+        // an embedder restarted gracefully under the same instance id: its users come back
+        writer.userSync("gone", "@a:x", null, true);
+        assertThat(writer.user("@a:x").orElseThrow().instances()).containsExactly("gone");
+        assertThat(rows).extracting(PresenceRow::state).containsExactly("online", "offline", "online");
 
         writer.userSync("cut-off", "@b:x", null, true);
         advance(Duration.ofMinutes(5));

@@ -63,6 +63,59 @@ class SyncingUsersTest {
         assertThat(wire.lines).containsExactly("USER_SYNC w1 @a:x DEV start " + T0);
     }
 
+    /**
+     * A 1.66 writer hears no device ids, so an {@code end} for one device would end the user on all
+     * of them: the user's syncs on every device count together, one {@code start} and one
+     * {@code end}, as Synapse 1.66's workers send.
+     */
+    @Test
+    void withoutDeviceIdsOnTheWireAUsersDevicesCountTogether() {
+        SyncingUsers old = new SyncingUsers("w1", SyncSettings.defaults(), clock::get, false);
+        Wire wire = new Wire(Dialect.SYNAPSE_1_66);
+        old.connected(wire);
+        old.setSyncing("@a:x", "PHONE", true);
+        old.setSyncing("@a:x", "LAPTOP", true);
+        old.setSyncing("@a:x", "PHONE", false);
+        clock.addAndGet(Duration.ofSeconds(30).toMillis());
+        old.tick();
+        assertThat(wire.lines).as("the laptop still syncs").containsExactly("USER_SYNC w1 @a:x start " + T0);
+        old.setSyncing("@a:x", "LAPTOP", false);
+        long stopped = clock.get();
+        clock.addAndGet(Duration.ofSeconds(10).toMillis());
+        old.tick();
+        assertThat(wire.lines).containsExactly("USER_SYNC w1 @a:x start " + T0, "USER_SYNC w1 @a:x end " + stopped);
+
+        // and the writer, hearing those lines, keeps the user online while the laptop syncs
+        List<PresenceRow> published = new ArrayList<>();
+        PresenceWriter writer = new PresenceWriter(PresenceSettings.defaults(), clock::get, published::add);
+        SyncingUsers again = new SyncingUsers("w2", SyncSettings.defaults(), clock::get, false);
+        again.connected(new ReplicationConnection() {
+            @Override
+            public String describe() {
+                return "to the writer";
+            }
+
+            @Override
+            public void send(Command command) {
+                Command heard = CommandCodec.parse(CommandCodec.encode(command, Dialect.SYNAPSE_1_66));
+                if (heard instanceof org.myelin.protocol.UserSyncCommand u) {
+                    writer.userSync(u.instanceId(), u.userId(), u.deviceId(), u.syncing());
+                }
+            }
+
+            @Override
+            public void close(String errorReason) {}
+        });
+        again.setSyncing("@b:x", "PHONE", true);
+        again.setSyncing("@b:x", "LAPTOP", true);
+        again.setSyncing("@b:x", "PHONE", false);
+        clock.addAndGet(Duration.ofMinutes(1).toMillis());
+        again.tick();
+        writer.tick();
+        assertThat(writer.user("@b:x").orElseThrow().row().state()).isEqualTo(PresenceRow.ONLINE);
+        assertThat(published).extracting(PresenceRow::state).containsExactly(PresenceRow.ONLINE);
+    }
+
     @Test
     void endGoesOutTenSecondsAfterTheLastSyncStopsWithTheStopTime() {
         Wire wire = new Wire(Dialect.LATEST);

@@ -107,6 +107,8 @@ public final class MainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             process.close();
             stopped.countDown();
+            // A stop asked for with SIGTERM or Ctrl-C is a clean stop: exit 0, not the JVM's 143/130.
+            Runtime.getRuntime().halt(0);
         }, "shutdown"));
         stopped.await();
         return 0;

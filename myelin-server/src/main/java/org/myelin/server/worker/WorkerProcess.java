@@ -44,6 +44,7 @@ import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.tcp.LinkListener;
 import org.myelin.tcp.TcpClient;
 import org.myelin.tcp.TcpSettings;
+import org.myelin.protocol.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +73,9 @@ public final class WorkerProcess implements AutoCloseable {
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate, Presence presenceOptions, RedisURI redisUri) {
         this.config = config;
+        // a 1.66 writer hears no device ids: a user's syncs on all devices must count as one
         this.presence = new SyncingUsers(presenceOptions.instanceId(), presenceOptions.sync(),
-                System::currentTimeMillis);
+                System::currentTimeMillis, config.tcpSettings().dialect() != Dialect.SYNAPSE_1_66);
         Function<String, UpdateFunction> catchUp;
         if (config.catchUp() instanceof CatchUpSource.SharedFile file) {
             this.store = SqliteStreamStore.openExisting(file.dataDir());

@@ -51,10 +51,20 @@ final class Program implements AutoCloseable {
 
     /** Starts {@code myelin ARGS...}; without {@code readOut} the test reads (and closes) stdout itself. */
     static Program start(Path stderr, boolean readOut, String... args) throws IOException {
+        return start(List.of(), stderr, readOut, args);
+    }
+
+    /**
+     * Starts {@code myelin ARGS...} with extra JVM options (say
+     * {@code -Dlogback.configurationFile=logback.xml}: the program's own INFO logs rather than the
+     * tests' WARN, for a test that reads what the program logged).
+     */
+    static Program start(List<String> jvmOptions, Path stderr, boolean readOut, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
