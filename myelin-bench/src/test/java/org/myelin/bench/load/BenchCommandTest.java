@@ -97,6 +97,22 @@ class BenchCommandTest {
         assertThat(RawJson.of(row).canonicalText()).isEqualTo(row);
     }
 
+    @Test
+    void overRedisEveryRowArrivesOnceAndTheRawPublishBaselineIsReported() throws IOException {
+        Path redisDir = Files.createDirectories(tmp.resolve("redis"));
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        try (LocalRedis redis = LocalRedis.start(redisDir)) {
+            CliRun run = CliRun.of("--redis", redis.uri(), "--workers", "2", "--rows", "300", "--batch", "5",
+                    "--warmup", "0", "--no-baseline", "--timeout", "60", "--temp-dir", data.toString());
+
+            assertThat(run.status()).as(run.err()).isZero();
+            assertThat(run.out()).contains("replication").contains("redis raw PUBLISH");
+        }
+        try (Stream<Path> left = Files.list(data)) {
+            assertThat(left).as("temporary data directories are deleted").isEmpty();
+        }
+    }
+
     /** One run of {@code myelin bench ARGS...} in-process, with what it printed. */
     record CliRun(int status, String out, String err) {
         static CliRun of(String... args) {
