@@ -77,6 +77,8 @@ public final class ReplicationReceiver implements AutoCloseable {
     private final Map<ReplicationConnection, LinkState> links = new ConcurrentHashMap<>();
     /** Current token per stream, then per writer instance; each stream's entry is touched only by its queue. */
     private final Map<String, Map<String, Long>> tokens = new ConcurrentHashMap<>();
+    /** The highest position each writer announced (RDATA or POSITION received, handled or not). */
+    private final Map<String, Map<String, Long>> writerPositions = new ConcurrentHashMap<>();
     private final LongAdder rowsDelivered = new LongAdder();
     private final LongAdder rdataDropped = new LongAdder();
     private final LongAdder catchUps = new LongAdder();
@@ -181,12 +183,41 @@ public final class ReplicationReceiver implements AutoCloseable {
         if (command instanceof PositionCommand) {
             link.announced.add(stream);
         }
+        noteWriterPosition(stream, instance, command);
         if (link.queued.incrementAndGet() >= maxQueued && link.paused.compareAndSet(false, true)) {
             log.debug("link {} has {} commands waiting; pausing reads", connection.describe(), maxQueued);
             pauses.increment();
             connection.setReading(false);
         }
         queues.computeIfAbsent(stream, StreamQueue::new).add(link, command);
+    }
+
+    /**
+     * How far behind each followed (stream, writer) this process is, in tokens: the highest position
+     * the writer announced (by RDATA or POSITION, even if not handled yet) minus the token handled.
+     * 0 when caught up; a stream reset shows 0.
+     */
+    public Map<String, Map<String, Long>> lag() {
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        writerPositions.forEach((stream, byInstance) -> byInstance.forEach((instance, position) -> {
+            Long handled = currentToken(stream, instance);
+            long lag = handled == null ? 0 : Math.max(0, position - handled);
+            out.computeIfAbsent(stream, k -> new java.util.TreeMap<>()).put(instance, lag);
+        }));
+        return out;
+    }
+
+    private void noteWriterPosition(String stream, String instance, Command command) {
+        long position;
+        if (command instanceof PositionCommand p) {
+            position = p.newToken();
+        } else if (command instanceof RdataCommand r && !r.isBatch()) {
+            position = r.token();
+        } else {
+            return;
+        }
+        writerPositions.computeIfAbsent(stream, k -> new ConcurrentHashMap<>())
+                .merge(instance, position, (old, now) -> command instanceof PositionCommand ? now : Math.max(old, now));
     }
 
     /** The current token of every (stream, instance) this process has seen. */

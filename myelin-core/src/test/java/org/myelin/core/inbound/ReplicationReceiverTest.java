@@ -76,6 +76,29 @@ class ReplicationReceiverTest {
     }
 
     @Test
+    void lagIsHowFarTheWriterAnnouncedBeyondWhatWasHandled() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ReplicationReceiver r = new ReplicationReceiver("worker1", InboundStreams.of(Map.of("events", events)),
+                new ReplicationDataHandler() {
+                    @Override
+                    public void onRows(String stream, String instance, long token, List<RawJson> rows)
+                            throws Exception {
+                        release.await(10, TimeUnit.SECONDS); // a slow handler: rows pile up
+                        delivered.add(stream + " " + token);
+                    }
+                }, tasks, OptionalLong.empty(), 2, 10_000);
+        r.connected(link);
+        feed(r, link, "POSITION events master 3 3");
+        await().untilAsserted(() -> assertThat(r.lag()).isEqualTo(Map.of("events", Map.of("master", 0L))));
+        feed(r, link, "RDATA events master 4 [4]", "RDATA events master batch [5]", "RDATA events master 5 [5]",
+                "RDATA events master 9 [9]");
+        await().untilAsserted(() -> assertThat(r.lag()).isEqualTo(Map.of("events", Map.of("master", 6L))));
+        release.countDown();
+        await().untilAsserted(() -> assertThat(r.lag()).isEqualTo(Map.of("events", Map.of("master", 0L))));
+        assertThat(delivered).containsExactly("events 4", "events 5", "events 9");
+    }
+
+    @Test
     void aPositionAheadOfUsFetchesTheGapInBatchesBeforeLaterRdata() {
         for (int i = 1; i <= 5; i++) {
             events.append("[" + i + "]");

@@ -29,7 +29,7 @@ final class HttpApi implements AutoCloseable {
     private final HttpServer server;
 
     HttpApi(HostPort listen, HttpSettings settings, StreamWriter streams, Supplier<ObjectNode> status,
-            MainMetrics metrics, String replicationSecret, HttpEndpoint presence) throws IOException {
+            MainMetrics metrics, String replicationSecret, HttpEndpoint presence, String instance) throws IOException {
         HttpServer.Builder routes = HttpServer.builder().name("main").settings(settings)
                 .post(AppendRowsEndpoint.ROUTE, new AppendRowsEndpoint(streams::append))
                 .get("/_myelin/v1/status", Endpoints.json(status))
@@ -41,7 +41,7 @@ final class HttpApi implements AutoCloseable {
                 }));
         if (replicationSecret != null) {
             routes.get(StreamUpdatesHandler.ROUTE,
-                    new StreamUpdatesHandler(streams::updates, MainProcess.INSTANCE, replicationSecret));
+                    new StreamUpdatesHandler(streams::updates, instance, replicationSecret));
         }
         this.server = routes.bind(listen.host(), listen.port());
     }

@@ -63,6 +63,17 @@ public final class MainCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     long instanceExpiryMs;
 
+    @CommandLine.Option(names = "--database", paramLabel = "URL",
+            description = "Store in this PostgreSQL database instead of --data (jdbc:postgresql://host:port/db?user=... "
+                    + "or postgresql://user@host:port/db), shared by several writers and read by workers on any "
+                    + "machine. Default: the SQLite file in --data.")
+    String database;
+
+    @CommandLine.Option(names = "--instance-name", defaultValue = "master", paramLabel = "NAME",
+            description = "This writer's instance name, carried by its RDATA and POSITION; writers sharing a "
+                    + "--database need distinct names. Default: ${DEFAULT-VALUE}.")
+    String instanceName;
+
     @CommandLine.Option(names = "--store-user-ips", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Store USER_IP reports in the client_ips table (--no-store-user-ips ignores them). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -98,7 +109,7 @@ public final class MainCommand implements Callable<Integer> {
         try {
             process = MainProcess.start(new MainProcess.MainConfig(data, serverName, listenTcp, listenHttp,
                     TcpSettings.defaults().withDialect(dialect), replicationSecret == null || replicationSecret.isEmpty() ? null
-                            : replicationSecret), presence, storeUserIps, redisUri);
+                            : replicationSecret, database, instanceName), presence, storeUserIps, redisUri);
         } catch (java.io.IOException | RuntimeException e) {
             spec.commandLine().getErr().println("myelin main: cannot start: " + e.getMessage());
             return 1;

@@ -12,10 +12,8 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
 import org.myelin.core.ReplicationEngine;
-import org.myelin.core.task.TaskStats;
-import org.myelin.redis.RedisMetrics;
-import org.myelin.redis.RedisState;
 import org.myelin.redis.RedisTransport;
+import org.myelin.server.metrics.SharedMetrics;
 import org.myelin.tcp.TcpMetrics;
 
 /**
@@ -73,22 +71,7 @@ final class MainMetrics {
         tcpCounter(tcp, "myelin_connections_refused", "Connections refused over the connection cap.",
                 TcpMetrics::connectionsRefused);
 
-        CounterWithCallback.builder().name("myelin_tasks_started").help("Background tasks started, by name.")
-                .labelNames("task")
-                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(s.started(), name)))
-                .register(registry);
-        CounterWithCallback.builder().name("myelin_tasks_failed").help("Background tasks that failed, by name.")
-                .labelNames("task")
-                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(s.failed(), name)))
-                .register(registry);
-        GaugeWithCallback.builder().name("myelin_tasks_running").help("Background tasks running now, by name.")
-                .labelNames("task")
-                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(s.running(), name)))
-                .register(registry);
-        CounterWithCallback.builder().name("myelin_task_seconds").help("Time spent in finished tasks, by name.")
-                .labelNames("task")
-                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(seconds(s), name)))
-                .register(registry);
+        SharedMetrics.tasks(registry, engine);
 
         JvmMetrics.builder().register(registry);
     }
@@ -100,27 +83,7 @@ final class MainMetrics {
 
     /** Adds the Redis link's state and counters ({@code myelin_redis_*}). */
     void addRedis(RedisTransport redis) {
-        GaugeWithCallback.builder().name("myelin_redis_connected")
-                .help("1 when the Redis link is subscribed and publishing, else 0.")
-                .callback(cb -> cb.call(redis.state() == RedisState.CONNECTED ? 1 : 0)).register(registry);
-        GaugeWithCallback.builder().name("myelin_redis_publish_queue").help("Commands waiting to be published.")
-                .callback(cb -> cb.call(redis.publishQueue())).register(registry);
-        RedisMetrics m = redis.metrics();
-        counter("myelin_redis_links_opened", "Redis subscriptions confirmed (each a new link).", c -> c.accept(m.linksOpened()));
-        CounterWithCallback.builder().name("myelin_redis_reconnects")
-                .help("Redis sessions that failed or were lost, by cause.")
-                .labelNames("cause")
-                .callback(cb -> m.reconnectsByCause().forEach((cause, n) -> cb.call(n, cause)))
-                .register(registry);
-        counter("myelin_redis_published", "Commands published on Redis.", c -> c.accept(m.published()));
-        counter("myelin_redis_publish_failures", "PUBLISHes that failed.", c -> c.accept(m.publishFailures()));
-        counter("myelin_redis_received", "Commands received from Redis (echoes included).", c -> c.accept(m.received()));
-        counter("myelin_redis_parse_failures", "Messages on the channel that were not a command (skipped).",
-                c -> c.accept(m.parseFailures()));
-        counter("myelin_redis_dropped", "Non-stream commands that could not be published.", c -> c.accept(m.dropped()));
-        counter("myelin_redis_stream_commands_discarded",
-                "RDATA/POSITION not published or not handled, covered by a later POSITION.",
-                c -> c.accept(m.streamCommandsDiscarded()));
+        SharedMetrics.redis(registry, redis);
     }
 
     /** Writes every metric in the Prometheus text format. */
@@ -138,7 +101,4 @@ final class MainMetrics {
         counter(name, help, c -> c.accept(value.applyAsLong(tcp)));
     }
 
-    private static double seconds(TaskStats s) {
-        return s.totalNanos() / 1e9;
-    }
 }

@@ -24,7 +24,7 @@ import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamPosition;
 import org.myelin.store.StreamStore;
-import org.myelin.store.sqlite.SqliteStreamStore;
+import org.myelin.store.Stores;
 import org.myelin.tcp.Link;
 import org.myelin.tcp.TcpServer;
 import org.myelin.tcp.TcpSettings;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * writes, a TCP replication listener and the HTTP write/status API.
  */
 public final class MainProcess implements AutoCloseable {
-    /** The writer's instance name, as Synapse's main process calls itself. */
+    /** The writer's default instance name, as Synapse's main process calls itself. */
     public static final String INSTANCE = "master";
     private static final Logger log = LoggerFactory.getLogger(MainProcess.class);
 
@@ -54,19 +54,18 @@ public final class MainProcess implements AutoCloseable {
     private MainProcess(MainConfig config, PresenceSettings presence, boolean storeUserIps, RedisURI redisUri)
             throws IOException {
         this.config = config;
-        SqliteStreamStore sqlite = SqliteStreamStore.open(config.data());
-        this.store = sqlite;
+        this.store = Stores.openWriter(config.database(), config.data());
         Identity built = null;
         try {
             Set<String> names = new LinkedHashSet<>(SynapseStreams.NAMES);
             for (StreamPosition p : store.positions()) {
                 names.add(p.stream());
             }
-            this.streams = new StreamWriter(store, INSTANCE, List.copyOf(names));
-            ReplicationEngine.Builder builder = ReplicationEngine.builder(INSTANCE)
+            this.streams = new StreamWriter(store, config.instanceName(), List.copyOf(names));
+            ReplicationEngine.Builder builder = ReplicationEngine.builder(config.instanceName())
                     .maxLineBytes(config.tcpSettings().maxLineBytes());
             streams.addTo(builder);
-            built = new Identity(presence, streams, storeUserIps ? sqlite.clientIps() : null);
+            built = new Identity(presence, streams, storeUserIps ? Stores.clientIps(store) : null);
             builder.onCommand(built.router());
             this.identity = built;
             this.engine = builder.build();
@@ -82,7 +81,7 @@ public final class MainProcess implements AutoCloseable {
                 metrics.addRedis(redis);
             }
             this.http = new HttpApi(config.listenHttp(), HttpSettings.defaults(), streams, this::status, metrics,
-                    config.replicationSecret(), identity.presenceEndpoint());
+                    config.replicationSecret(), identity.presenceEndpoint(), config.instanceName());
             identity.start();
         } catch (IOException | RuntimeException e) {
             if (built != null) {
@@ -91,9 +90,10 @@ public final class MainProcess implements AutoCloseable {
             closeQuietly();
             throw e;
         }
-        log.info("main process '{}' up: replication on {}:{}, HTTP on {}:{} (catch-up endpoint {}), data in {}",
-                config.serverName(), config.listenTcp().host(), tcp.port(), config.listenHttp().host(), http.port(),
-                config.replicationSecret() == null ? "off" : "on", config.data().toAbsolutePath());
+        log.info("main process '{}' (instance {}) up: replication on {}:{}, HTTP on {}:{} (catch-up endpoint {}),"
+                + " data in {}", config.serverName(), config.instanceName(), config.listenTcp().host(), tcp.port(),
+                config.listenHttp().host(), http.port(), config.replicationSecret() == null ? "off" : "on",
+                Stores.describe(config.database(), config.data()));
     }
 
     /**
@@ -184,7 +184,7 @@ public final class MainProcess implements AutoCloseable {
     public ObjectNode status() {
         ObjectNode root = Json.mapper().createObjectNode()
                 .put("server_name", config.serverName())
-                .put("instance", INSTANCE);
+                .put("instance", config.instanceName());
         ObjectNode positions = root.putObject("streams");
         streams.positions().forEach(positions::put);
         ArrayNode links = root.putArray("links");
@@ -263,16 +263,34 @@ public final class MainProcess implements AutoCloseable {
     /**
      * What {@code myelin main} is given.
      *
-     * @param data the data directory (created if missing)
+     * @param data the data directory (created if missing) of the SQLite store, when no {@code database}
      * @param serverName the server name sent as {@code SERVER}
      * @param listenTcp where replication clients connect
      * @param listenHttp where the HTTP API listens
      * @param tcpSettings link timings and limits
      * @param replicationSecret the secret workers present to the HTTP catch-up endpoint; {@code null}
      *     leaves the endpoint off
+     * @param database a PostgreSQL URL ({@code jdbc:postgresql://...} or {@code postgresql://...}) to
+     *     store in instead of the data directory; {@code null} for SQLite
+     * @param instanceName this writer's instance name (default {@code master}): the name its rows,
+     *     {@code RDATA} and {@code POSITION} carry; several writers of one stream need distinct names
      */
     public record MainConfig(Path data, String serverName, HostPort listenTcp, HostPort listenHttp,
-            TcpSettings tcpSettings, String replicationSecret) {
+            TcpSettings tcpSettings, String replicationSecret, String database, String instanceName) {
+        /** @throws IllegalArgumentException if the instance name is empty or has a space */
+        public MainConfig {
+            if (instanceName == null || instanceName.isEmpty() || instanceName.chars().anyMatch(c -> c <= ' ')) {
+                throw new IllegalArgumentException("the instance name must be non-empty without spaces, was '"
+                        + instanceName + "'");
+            }
+        }
+
+        /** The SQLite store in {@code data}, as instance {@code master}. */
+        public MainConfig(Path data, String serverName, HostPort listenTcp, HostPort listenHttp,
+                TcpSettings tcpSettings, String replicationSecret) {
+            this(data, serverName, listenTcp, listenHttp, tcpSettings, replicationSecret, null, INSTANCE);
+        }
+
         /** Without the HTTP catch-up endpoint (workers catch up from the data directory). */
         public MainConfig(Path data, String serverName, HostPort listenTcp, HostPort listenHttp,
                 TcpSettings tcpSettings) {

@@ -69,10 +69,17 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "The main process's data directory, read to catch up on missed rows.")
     Path data;
 
-    @CommandLine.Option(names = "--catch-up-url", paramLabel = "URL",
+    @CommandLine.Option(names = "--database", paramLabel = "URL",
+            description = "The writers' PostgreSQL database (jdbc:postgresql://host:port/db?user=... or "
+                    + "postgresql://user@host:port/db), read to catch up on missed rows.")
+    String database;
+
+    @CommandLine.Option(names = "--catch-up-url", paramLabel = "[INSTANCE=]URL",
             description = "Fetch missed rows over HTTP from the writer's listener instead (Myelin's main "
-                    + "started with a replication secret, or a Synapse main), e.g. http://127.0.0.1:9093.")
-    URI catchUpUrl;
+                    + "started with a replication secret, or a Synapse main), e.g. http://127.0.0.1:9093. "
+                    + "With several writers, one per writer instance: --catch-up-url writer1=http://... "
+                    + "(repeat); a URL without INSTANCE serves the other writers.")
+    List<String> catchUpUrls = new ArrayList<>();
 
     @CommandLine.Option(names = "--replication-secret", paramLabel = "SECRET",
             defaultValue = "${env:MYELIN_REPLICATION_SECRET}",
@@ -121,21 +128,65 @@ public final class WorkerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * One bare URL: the one writer's listener, as before. Otherwise {@code INSTANCE=URL} per writer,
+     * and at most one bare URL for the others.
+     */
+    static CatchUpSource catchUpUrls(List<String> values, String secret) {
+        java.util.Map<String, URI> bases = new java.util.LinkedHashMap<>();
+        URI fallback = null;
+        for (String value : values) {
+            int eq = value.indexOf('=');
+            String head = eq < 0 ? "" : value.substring(0, eq);
+            boolean named = eq > 0 && !head.contains(":") && !head.contains("/");
+            URI uri;
+            try {
+                uri = URI.create(named ? value.substring(eq + 1) : value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--catch-up-url takes [INSTANCE=]URL, got '" + value + "'");
+            }
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("--catch-up-url takes [INSTANCE=]URL with http://host:port, got '"
+                        + value + "'");
+            }
+            if (!named) {
+                if (fallback != null) {
+                    throw new IllegalArgumentException("--catch-up-url: one URL without INSTANCE= at most");
+                }
+                fallback = uri;
+            } else if (bases.put(head, uri) != null) {
+                throw new IllegalArgumentException("--catch-up-url: writer instance " + head + " given twice");
+            }
+        }
+        if (bases.isEmpty()) {
+            return new CatchUpSource.OverHttp(fallback, secret);
+        }
+        return new CatchUpSource.OverHttpPerWriter(bases, fallback, secret);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         CatchUpSource catchUp;
         if (data != null) {
             catchUp = new CatchUpSource.SharedFile(data);
-        } else if (catchUpUrl != null && replicationSecret != null && !replicationSecret.isEmpty()) {
-            catchUp = new CatchUpSource.OverHttp(catchUpUrl, replicationSecret);
-        } else if (catchUpUrl != null) {
+        } else if (database != null) {
+            catchUp = new CatchUpSource.Database(database);
+        } else if (!catchUpUrls.isEmpty() && replicationSecret != null && !replicationSecret.isEmpty()) {
+            try {
+                catchUp = catchUpUrls(catchUpUrls, replicationSecret);
+            } catch (IllegalArgumentException e) {
+                err.println("myelin worker: " + e.getMessage());
+                return 2;
+            }
+        } else if (!catchUpUrls.isEmpty()) {
             err.println("myelin worker: --catch-up-url needs the writer's replication secret: set");
             err.println("  MYELIN_REPLICATION_SECRET (or give --replication-secret).");
             return 2;
         } else {
             err.println("myelin worker: a worker needs a way to fetch rows it missed while away: give --data DIR,");
-            err.println("  the data directory of the main process (for example --data myelin-data), or");
+            err.println("  the data directory of the main process (for example --data myelin-data), --database URL");
+            err.println("  of the writers' PostgreSQL database, or");
             err.println("  --catch-up-url URL of its HTTP listener with MYELIN_REPLICATION_SECRET set.");
             return 2;
         }

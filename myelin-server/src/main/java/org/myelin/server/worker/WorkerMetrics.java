@@ -1,6 +1,5 @@
 package org.myelin.server.worker;
 
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -13,9 +12,8 @@ import org.myelin.core.ReplicationEngine;
 import org.myelin.core.command.CommandRouter;
 import org.myelin.core.presence.SyncingUsers;
 import org.myelin.server.presence.PresenceMetrics;
-import org.myelin.redis.RedisMetrics;
-import org.myelin.redis.RedisState;
 import org.myelin.redis.RedisTransport;
+import org.myelin.server.metrics.SharedMetrics;
 import org.myelin.tcp.TcpClient;
 import org.myelin.tcp.TcpMetrics;
 
@@ -39,6 +37,12 @@ final class WorkerMetrics {
                 .callback(cb -> engine.receivedTokens().forEach((stream, byInstance) ->
                         byInstance.forEach((instance, token) -> cb.call(token, stream, instance))))
                 .register(registry);
+        GaugeWithCallback.builder().name("myelin_received_lag_tokens")
+                .help("Tokens each followed stream is behind its writer's announced position, by writer instance.")
+                .labelNames("stream", "instance")
+                .callback(cb -> engine.receiver().lag().forEach((stream, byInstance) ->
+                        byInstance.forEach((instance, lag) -> cb.call(lag, stream, instance))))
+                .register(registry);
         counter("myelin_receiver_rows_delivered", "Rows handed to the handler.",
                 () -> engine.receiver().rowsDelivered());
         counter("myelin_receiver_rdata_dropped", "RDATA dropped (fetched out of band instead).",
@@ -59,30 +63,9 @@ final class WorkerMetrics {
             counter("myelin_connect_attempts", "Connection attempts to the writer.", client::attempts);
         }
         if (redis != null) {
-            GaugeWithCallback.builder().name("myelin_redis_connected")
-                    .help("1 when the Redis link is subscribed and publishing, else 0.")
-                    .callback(cb -> cb.call(redis.state() == RedisState.CONNECTED ? 1 : 0)).register(registry);
-            RedisMetrics m = redis.metrics();
-            counter("myelin_redis_links_opened", "Redis subscriptions confirmed (each a new link).", m::linksOpened);
-            counter("myelin_redis_published", "Commands published on Redis.", m::published);
-            counter("myelin_redis_received", "Commands received from Redis (echoes included).", m::received);
-            counter("myelin_redis_parse_failures", "Messages on the channel that were not a command (skipped).",
-                    m::parseFailures);
-            counter("myelin_redis_dropped", "Non-stream commands that could not be published.", m::dropped);
+            SharedMetrics.redis(registry, redis);
         }
-
-        CounterWithCallback.builder().name("myelin_tasks_started").help("Background tasks started, by name.")
-                .labelNames("task")
-                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(s.started(), name)))
-                .register(registry);
-        CounterWithCallback.builder().name("myelin_tasks_failed").help("Background tasks that failed, by name.")
-                .labelNames("task")
-                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(s.failed(), name)))
-                .register(registry);
-        GaugeWithCallback.builder().name("myelin_tasks_running").help("Background tasks running now, by name.")
-                .labelNames("task")
-                .callback(cb -> engine.taskStats().forEach((name, s) -> cb.call(s.running(), name)))
-                .register(registry);
+        SharedMetrics.tasks(registry, engine);
         PresenceMetrics.registerWorker(registry, users, router);
         JvmMetrics.builder().register(registry);
     }
@@ -93,8 +76,7 @@ final class WorkerMetrics {
     }
 
     private void counter(String name, String help, LongSupplier value) {
-        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong()))
-                .register(registry);
+        SharedMetrics.counter(registry, name, help, value);
     }
 
     private void tcpCounter(TcpMetrics tcp, String name, String help, ToLongFunction<TcpMetrics> value) {

@@ -40,6 +40,7 @@ import org.myelin.redis.RedisTransport;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamStore;
+import org.myelin.store.Stores;
 import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.tcp.LinkListener;
 import org.myelin.tcp.TcpClient;
@@ -80,6 +81,15 @@ public final class WorkerProcess implements AutoCloseable {
         if (config.catchUp() instanceof CatchUpSource.SharedFile file) {
             this.store = SqliteStreamStore.openExisting(file.dataDir());
             catchUp = store::updateFunction;
+        } else if (config.catchUp() instanceof CatchUpSource.Database database) {
+            this.store = Stores.openReader(database.url(), null);
+            catchUp = store::updateFunction;
+        } else if (config.catchUp() instanceof CatchUpSource.OverHttpPerWriter remote) {
+            this.store = null;
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // each writer serves only its own rows: ask the one that wrote them
+            catchUp = name -> (instance, from, upto, limit) -> new HttpUpdateFunction(http, remote.baseOf(instance),
+                    name, remote.secret(), Duration.ofSeconds(30)).getUpdates(instance, from, upto, limit);
         } else {
             CatchUpSource.OverHttp remote = (CatchUpSource.OverHttp) config.catchUp();
             this.store = null;
@@ -260,6 +270,13 @@ public final class WorkerProcess implements AutoCloseable {
         ObjectNode streams = root.putObject("streams");
         engine.receivedTokens().forEach((stream, byInstance) -> {
             ObjectNode s = streams.putObject(stream);
+            byInstance.forEach(s::put);
+        });
+        ObjectNode safe = root.putObject("safe_positions");
+        engine.safePositions().forEach(safe::put);
+        ObjectNode lag = root.putObject("lag");
+        engine.receiver().lag().forEach((stream, byInstance) -> {
+            ObjectNode s = lag.putObject(stream);
             byInstance.forEach(s::put);
         });
         root.putObject("receiver")

@@ -206,6 +206,7 @@ class PresenceEndToEndTest {
         JsonNode status = worker.process.status();
         assertThat(status.get("links")).hasSize(1);
         assertThat(status.get("instance_id").asText()).startsWith("w1.");
+        assertThat(status.get("lag").get("events").get("master").asLong()).isZero();
     }
 
     /** The endpoints a worker hands to the HTTP server, called directly on a running worker and main. */
@@ -225,7 +226,8 @@ class PresenceEndToEndTest {
         await().atMost(PATIENCE).until(() -> body(presence.handle(
                 request("GET", Map.of("user_id", "@fay:test.local"), ""))).contains("\"online\""));
         assertThat(body(routes.get("GET /metrics").handle(request("GET", Map.of(), ""))))
-                .contains("myelin_presence_syncing_users 1", "myelin_received_token");
+                .contains("myelin_presence_syncing_users 1", "myelin_received_token",
+                        "myelin_received_lag_tokens{instance=\"master\",stream=\"events\"} 0");
         assertThat(body(routes.get("GET /_myelin/v1/status").handle(request("GET", Map.of(), ""))))
                 .contains("\"user_id\":\"@fay:test.local\"");
     }

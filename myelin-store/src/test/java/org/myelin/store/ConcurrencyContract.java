@@ -1,8 +1,7 @@
-package org.myelin.store.sqlite;
+package org.myelin.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,18 +17,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.myelin.core.stream.StreamRow;
 import org.myelin.core.stream.UpdateBatch;
 import org.myelin.protocol.RawJson;
 
-/** Several threads appending to one stream of one writer, while readers page through it. */
-class ConcurrencyTest {
+/**
+ * Several threads appending to one stream of one writer while readers page through it, and two
+ * writer stores (as two processes would be) appending at once; each database runs it in a subclass.
+ */
+public abstract class ConcurrencyContract {
     private static final int THREADS = 4;
     private static final int APPENDS_PER_THREAD = 60;
 
-    @TempDir
-    Path dir;
+    /** Opens (again) a writer's store on this test's database. */
+    protected abstract StreamStore openWriter();
+
+    /** Opens a reader's store on this test's database. */
+    protected abstract StreamStore openReader();
+
+    /**
+     * The instance name of the second writer store: the same as the first's where the database
+     * serializes appends (SQLite's file lock), another where writers share a stream (PostgreSQL).
+     */
+    protected abstract String secondWriterInstance();
 
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
 
@@ -44,13 +54,13 @@ class ConcurrencyTest {
 
     @Test
     void concurrentAppendsGetDistinctIncreasingTokensAndLoseNoRow() throws Exception {
-        try (SqliteStreamStore store = SqliteStreamStore.open(dir);
-                SqliteStreamStore worker = SqliteStreamStore.openExisting(dir)) {
+        try (StreamStore store = openWriter();
+                StreamStore worker = openReader()) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Appended>> writers = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
-                writers.add(pool.submit(() -> appendMany(store, thread, start)));
+                writers.add(pool.submit(() -> appendMany(store, "master", thread, start)));
             }
             AtomicBoolean writing = new AtomicBoolean(true);
             Future<Integer> reader = pool.submit(() -> readWhileWriting(worker, writing));
@@ -87,13 +97,14 @@ class ConcurrencyTest {
     }
 
     @Test
-    void twoWriterStoresOnOneFileNeverHandOutTheSameToken() throws Exception {
-        // Stands in for two processes: separate connections, so only BEGIN IMMEDIATE keeps them apart.
-        try (SqliteStreamStore first = SqliteStreamStore.open(dir);
-                SqliteStreamStore second = SqliteStreamStore.open(dir)) {
+    void twoWriterStoresOnOneDatabaseNeverHandOutTheSameToken() throws Exception {
+        // Stands in for two processes: separate connections, so only the database keeps them apart.
+        String other = secondWriterInstance();
+        try (StreamStore first = openWriter();
+                StreamStore second = openWriter()) {
             CountDownLatch start = new CountDownLatch(1);
-            Future<Appended> a = pool.submit(() -> appendMany(first, 0, start));
-            Future<Appended> b = pool.submit(() -> appendMany(second, 1, start));
+            Future<Appended> a = pool.submit(() -> appendMany(first, "master", 0, start));
+            Future<Appended> b = pool.submit(() -> appendMany(second, other, 1, start));
             start.countDown();
             Set<Long> tokens = new HashSet<>();
             int calls = 0;
@@ -104,11 +115,22 @@ class ConcurrencyTest {
                 }
             }
             assertThat(tokens).hasSize(calls);
-            assertThat(first.currentToken("events", "master")).isEqualTo(calls);
+            assertThat(Math.max(first.currentToken("events", "master"), first.currentToken("events", other)))
+                    .isEqualTo(calls);
+            // And every row is stored once, under the token its writer was given.
+            int stored = first.getUpdates("events", "master", 0, Long.MAX_VALUE, Integer.MAX_VALUE).rows().size();
+            if (!other.equals("master")) {
+                stored += first.getUpdates("events", other, 0, Long.MAX_VALUE, Integer.MAX_VALUE).rows().size();
+            }
+            int written = 0;
+            for (Future<Appended> f : List.of(a, b)) {
+                written += f.get().calls().stream().mapToInt(List::size).sum();
+            }
+            assertThat(stored).isEqualTo(written);
         }
     }
 
-    private static Appended appendMany(SqliteStreamStore store, int thread, CountDownLatch start) throws Exception {
+    private static Appended appendMany(StreamStore store, String instance, int thread, CountDownLatch start) throws Exception {
         Random random = new Random(thread);
         List<List<RawJson>> calls = new ArrayList<>();
         List<List<Long>> tokens = new ArrayList<>();
@@ -122,7 +144,7 @@ class ConcurrencyTest {
                 rows.add(RawJson.of("[" + thread + "," + i + "," + k + "," + (sameToken ? size : 1) + "]"));
             }
             calls.add(rows);
-            tokens.add(store.append("events", "master", rows, sameToken));
+            tokens.add(store.append("events", instance, rows, sameToken));
         }
         return new Appended(calls, tokens);
     }
@@ -131,7 +153,7 @@ class ConcurrencyTest {
      * Pages through everything written so far, again and again until the writers are done (plus once
      * more), checking that no read ever sees part of a batch or a token going backwards.
      */
-    private static int readWhileWriting(SqliteStreamStore worker, AtomicBoolean writing) {
+    private static int readWhileWriting(StreamStore worker, AtomicBoolean writing) {
         int reads = 0;
         boolean last = false;
         while (!last) {

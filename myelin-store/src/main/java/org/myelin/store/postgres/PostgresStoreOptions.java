@@ -1,0 +1,65 @@
+package org.myelin.store.postgres;
+
+import java.time.Duration;
+
+/**
+ * Where and how a {@link PostgresStreamStore} connects.
+ *
+ * @param jdbcUrl a {@code jdbc:postgresql://} URL (see {@link PostgresUrls#toJdbc} for the
+ *     {@code postgresql://} form); user and password go in it as parameters
+ * @param schema the schema holding Myelin's tables, created when missing ({@code public} by default;
+ *     tests use one each)
+ * @param poolSize how many connections the store keeps: appends and reads share them
+ * @param statementTimeout how long one statement may run before PostgreSQL cancels it
+ * @param connectTimeout how long opening a connection may take, at start and after a loss
+ * @param retryFor how long an append keeps retrying a lost database (with backoff) before failing
+ */
+public record PostgresStoreOptions(
+        String jdbcUrl, String schema, int poolSize, Duration statementTimeout, Duration connectTimeout,
+        Duration retryFor) {
+
+    /** @throws IllegalArgumentException if a value is missing or out of range */
+    public PostgresStoreOptions {
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("not a jdbc:postgresql: URL: " + PostgresUrls.redact(jdbcUrl));
+        }
+        if (schema == null || !schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("schema must be 1-63 of a-z 0-9 _ not starting with a digit, was " + schema);
+        }
+        if (poolSize < 2) {
+            throw new IllegalArgumentException("poolSize must be at least 2 (an append and a read at once)");
+        }
+        requirePositive("statementTimeout", statementTimeout);
+        requirePositive("connectTimeout", connectTimeout);
+        if (retryFor == null || retryFor.isNegative()) {
+            throw new IllegalArgumentException("retryFor must be zero or positive");
+        }
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " must be between 1 ms and Integer.MAX_VALUE ms");
+        }
+    }
+
+    /**
+     * Defaults for {@code url} (either form): the schema of its {@code currentSchema} parameter, else
+     * {@code public}; 8 connections, 30 s statement
+     * timeout, 5 s connect timeout, appends retried for 30 s.
+     */
+    public static PostgresStoreOptions of(String url) {
+        String jdbc = PostgresUrls.toJdbc(url);
+        return new PostgresStoreOptions(jdbc, PostgresUrls.currentSchema(jdbc).orElse("public"), 8,
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    /** These options in another schema. */
+    public PostgresStoreOptions withSchema(String other) {
+        return new PostgresStoreOptions(jdbcUrl, other, poolSize, statementTimeout, connectTimeout, retryFor);
+    }
+
+    /** These options with another retry budget for a lost database. */
+    public PostgresStoreOptions withRetryFor(Duration other) {
+        return new PostgresStoreOptions(jdbcUrl, schema, poolSize, statementTimeout, connectTimeout, other);
+    }
+}
