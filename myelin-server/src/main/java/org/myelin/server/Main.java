@@ -5,7 +5,7 @@ import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import org.myelin.server.bench.BenchCommand;
+import org.myelin.bench.load.BenchCommand;
 import org.myelin.server.decode.DecodeCommand;
 import org.myelin.server.main.MainCommand;
 import org.myelin.server.send.SendCommand;

@@ -34,6 +34,18 @@ public interface StreamStore extends AutoCloseable {
     List<Long> append(String stream, String instance, List<RawJson> rows, boolean sameToken);
 
     /**
+     * Runs the caller's {@code work} and appends the rows it returns, all in one transaction: the
+     * caller's data change and, say, the {@code caches} rows invalidating it commit together or not
+     * at all. Rows get tokens as in {@link #append}; other appends wait while the work runs.
+     *
+     * @return the token of each returned row, in order (empty if the work returned no rows)
+     * @throws IllegalArgumentException if a name is empty or a returned row is not valid JSON
+     * @throws IllegalStateException if the store is closed or cannot write
+     * @throws StoreException if the work or the append failed; nothing was written then
+     */
+    List<Long> appendInTransaction(String stream, String instance, boolean sameToken, TransactionWork work);
+
+    /**
      * The last token written by {@code instance} to {@code stream}, as persisted; 0 when it never
      * wrote.
      *

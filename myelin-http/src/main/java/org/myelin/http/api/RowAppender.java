@@ -3,7 +3,7 @@ package org.myelin.http.api;
 import java.util.List;
 import org.myelin.protocol.RawJson;
 
-/** Appends rows to a stream this process writes (in Myelin's main: {@code WriterStreams::append}). */
+/** Appends rows to a stream this process writes (such as {@code StreamWriter::append} of {@code myelin-store}). */
 @FunctionalInterface
 public interface RowAppender {
     /**

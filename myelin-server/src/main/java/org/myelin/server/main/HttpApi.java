@@ -1,5 +1,6 @@
 package org.myelin.server.main;
 
+import org.myelin.store.writer.StreamWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import org.myelin.server.cli.HostPort;
 /**
  * The main process's HTTP API, on the library's Netty {@link HttpServer}:
  * <ul>
- *   <li>{@code POST /_myelin/v1/streams/{stream}}: {@link AppendRowsEndpoint} over {@link WriterStreams#append}.
+ *   <li>{@code POST /_myelin/v1/streams/{stream}}: {@link AppendRowsEndpoint} over {@link StreamWriter#append}.
  *   <li>{@code GET /_myelin/v1/status}: streams, positions, connected links, task counters.
  *   <li>{@code GET /_myelin/v1/presence/{user_id}}: a user's presence and the instances syncing them.
  *   <li>{@code GET /metrics}: the same and more for Prometheus (text format), JVM metrics included.
@@ -27,7 +28,7 @@ import org.myelin.server.cli.HostPort;
 final class HttpApi implements AutoCloseable {
     private final HttpServer server;
 
-    HttpApi(HostPort listen, HttpSettings settings, WriterStreams streams, Supplier<ObjectNode> status,
+    HttpApi(HostPort listen, HttpSettings settings, StreamWriter streams, Supplier<ObjectNode> status,
             MainMetrics metrics, String replicationSecret, HttpEndpoint presence, String instance) throws IOException {
         HttpServer.Builder routes = HttpServer.builder().name("main").settings(settings)
                 .post(AppendRowsEndpoint.ROUTE, new AppendRowsEndpoint(streams::append))

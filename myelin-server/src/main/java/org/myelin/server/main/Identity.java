@@ -1,5 +1,6 @@
 package org.myelin.server.main;
 
+import org.myelin.store.writer.StreamWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class Identity implements AutoCloseable {
     private final CommandRouter router;
     private Ticker ticker;
 
-    Identity(PresenceSettings settings, WriterStreams streams, ClientIpStore clientIps) {
+    Identity(PresenceSettings settings, StreamWriter streams, ClientIpStore clientIps) {
         this.settings = settings;
         // One transaction per batch of changes, each row its own token, in the order they happened.
         this.publisher = new BatchingPresenceSink("presence-publisher", 10_000, 500,

@@ -1,5 +1,6 @@
 package org.myelin.server.main;
 
+import org.myelin.store.writer.StreamWriter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -26,7 +27,7 @@ final class MainMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    MainMetrics(ReplicationEngine engine, TcpMetrics tcp, WriterStreams streams) {
+    MainMetrics(ReplicationEngine engine, TcpMetrics tcp, StreamWriter streams) {
         GaugeWithCallback.builder().name("myelin_stream_position")
                 .help("Current token of each stream this process writes.")
                 .labelNames("stream")

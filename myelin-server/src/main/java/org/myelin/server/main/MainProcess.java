@@ -1,5 +1,6 @@
 package org.myelin.server.main;
 
+import org.myelin.store.writer.StreamWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class MainProcess implements AutoCloseable {
 
     private final MainConfig config;
     private final StreamStore store;
-    private final WriterStreams streams;
+    private final StreamWriter streams;
     private final ReplicationEngine engine;
     private final TcpServer tcp;
     private final HttpApi http;
@@ -60,10 +61,10 @@ public final class MainProcess implements AutoCloseable {
             for (StreamPosition p : store.positions()) {
                 names.add(p.stream());
             }
-            this.streams = new WriterStreams(store, config.instanceName(), List.copyOf(names));
+            this.streams = new StreamWriter(store, config.instanceName(), List.copyOf(names));
             ReplicationEngine.Builder builder = ReplicationEngine.builder(config.instanceName())
                     .maxLineBytes(config.tcpSettings().maxLineBytes());
-            streams.outbound().forEach(builder::write);
+            streams.addTo(builder);
             built = new Identity(presence, streams, storeUserIps ? Stores.clientIps(store) : null);
             builder.onCommand(built.router());
             this.identity = built;

@@ -235,6 +235,7 @@ public final class SqliteStreamStore implements StreamStore {
      * @throws IllegalStateException if the store is closed or read-only
      * @throws StoreException if the work or the append failed with an SQL error; nothing was written
      */
+    @Override
     public List<Long> appendInTransaction(String stream, String instance, boolean sameToken, TransactionWork work) {
         Names.require("stream", stream);
         Names.require("instance", instance);

@@ -1,0 +1,197 @@
+package org.myelin.store.writer;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.myelin.core.ReplicationEngine;
+import org.myelin.core.outbound.OutboundStream;
+import org.myelin.core.stream.SynapseStreams;
+import org.myelin.core.stream.UpdateFunction;
+import org.myelin.protocol.RawJson;
+import org.myelin.store.StreamStore;
+import org.myelin.store.TransactionWork;
+
+/**
+ * The writer side of replication on any {@link StreamStore}: appends rows durably, then moves the
+ * stream's in-memory current token and pokes the {@link ReplicationEngine}, so that every connected
+ * worker gets them as {@code RDATA}. A stream written for the first time is added to the engine,
+ * which announces it to connected workers with a {@code POSITION} before any of its rows.
+ *
+ * <p>Keeping the current token in memory spares the streamer a query per stream and wake-up; the
+ * store stays the source of truth across restarts. Safe to call from many threads: the store
+ * serializes appends, and a token only moves forward once its rows are committed.
+ *
+ * <p>Wiring (the {@code Myelin} facade of {@code myelin-node} does it for you):
+ *
+ * <pre>{@code
+ * StreamWriter writer = new StreamWriter(store, "master", SynapseStreams.NAMES);
+ * ReplicationEngine.Builder builder = ReplicationEngine.builder("master");
+ * writer.addTo(builder);
+ * ReplicationEngine engine = builder.build();
+ * writer.attach(engine);
+ * List<Long> tokens = writer.append("events", rows);
+ * }</pre>
+ */
+public final class StreamWriter {
+    /**
+     * Stream names a line can carry as one word and a URL as one segment: 1-100 of letters, digits,
+     * {@code _ . -}, but not {@code .} or {@code ..} (which paths and files treat specially).
+     */
+    public static final Pattern STREAM_NAME = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9_.\\-]{1,100}");
+
+    private final StreamStore store;
+    private final String instance;
+    private final Map<String, AtomicLong> current = new ConcurrentHashMap<>();
+    private volatile ReplicationEngine engine;
+
+    /**
+     * A writer of {@code initial} streams (more are added on their first append), at the tokens the
+     * store holds for {@code instance}.
+     *
+     * @param store where rows go
+     * @param instance this writer's instance name ({@code master} for Synapse's main process)
+     * @param initial streams announced from the start (say {@link SynapseStreams#NAMES})
+     * @throws IllegalArgumentException for a bad stream name
+     */
+    public StreamWriter(StreamStore store, String instance, Collection<String> initial) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.instance = Objects.requireNonNull(instance, "instance");
+        for (String name : initial) {
+            checkName(name);
+            current.put(name, new AtomicLong(store.currentToken(name, instance)));
+        }
+    }
+
+    /** This writer's instance name. */
+    public String instance() {
+        return instance;
+    }
+
+    /** Registers the streams known now with an engine builder (before {@link ReplicationEngine.Builder#build}). */
+    public void addTo(ReplicationEngine.Builder builder) {
+        current.keySet().stream().sorted(StreamWriter::catalogueOrder).map(this::outbound).forEach(builder::write);
+    }
+
+    /**
+     * The engine to poke, once built with {@link #addTo}; appends before this fail.
+     *
+     * @throws IllegalStateException if an engine was already attached
+     */
+    public synchronized void attach(ReplicationEngine engine) {
+        if (this.engine != null) {
+            throw new IllegalStateException("an engine is already attached");
+        }
+        this.engine = Objects.requireNonNull(engine, "engine");
+    }
+
+    /** Appends rows, each with its own token; see {@link #append(String, List, boolean)}. */
+    public List<Long> append(String stream, List<RawJson> rows) {
+        return append(stream, rows, false);
+    }
+
+    /**
+     * Appends rows, each with its own token or all sharing one, and streams them. Returns once the
+     * rows are committed and the streamer was told (workers get them as soon as it writes).
+     *
+     * @return the token of each row, in order (empty for no rows)
+     * @throws IllegalArgumentException for a bad stream name or a row that is not JSON
+     * @throws IllegalStateException if no engine is attached yet, or the store is closed
+     * @throws org.myelin.store.StoreException if the database refused the write (nothing written)
+     */
+    public List<Long> append(String stream, List<RawJson> rows, boolean sameToken) {
+        AtomicLong token = stream(stream);
+        return streamed(token, store.append(stream, instance, rows, sameToken));
+    }
+
+    /**
+     * Runs {@code work} and appends the rows it returns to {@code stream} in the same transaction
+     * ({@link StreamStore#appendInTransaction}), then streams them: a data change and the
+     * {@code caches} rows invalidating it reach readers together or not at all.
+     *
+     * @return the token of each returned row, in order
+     * @throws IllegalArgumentException for a bad stream name or a returned row that is not JSON
+     * @throws org.myelin.store.StoreException if the work or the append failed (nothing written)
+     */
+    public List<Long> appendInTransaction(String stream, boolean sameToken, TransactionWork work) {
+        AtomicLong token = stream(stream);
+        return streamed(token, store.appendInTransaction(stream, instance, sameToken, work));
+    }
+
+    /** The update function of a stream this writer writes, empty for one it does not know. */
+    public Optional<UpdateFunction> updates(String stream) {
+        return current.containsKey(stream) ? Optional.of(store.updateFunction(stream)) : Optional.empty();
+    }
+
+    /** Every stream's current token, by name. */
+    public Map<String, Long> positions() {
+        Map<String, Long> out = new TreeMap<>();
+        current.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** The current token of a stream (0 for one never written). */
+    public long currentToken(String stream) {
+        AtomicLong token = current.get(stream);
+        return token == null ? 0 : token.get();
+    }
+
+    private AtomicLong stream(String stream) {
+        checkName(stream);
+        if (engine == null) {
+            throw new IllegalStateException("no engine attached yet: build it and call attach(engine) first");
+        }
+        AtomicLong token = current.get(stream);
+        return token != null ? token : addStream(stream);
+    }
+
+    private List<Long> streamed(AtomicLong token, List<Long> tokens) {
+        if (!tokens.isEmpty()) {
+            token.accumulateAndGet(tokens.get(tokens.size() - 1), Math::max);
+            engine.poke();
+        }
+        return tokens;
+    }
+
+    /** Adds a stream to the engine before its first rows, so readers get its POSITION first. */
+    private synchronized AtomicLong addStream(String stream) {
+        AtomicLong token = current.get(stream);
+        if (token == null) {
+            long from = store.currentToken(stream, instance);
+            token = new AtomicLong(from);
+            current.put(stream, token);
+            engine.addWrittenStream(outbound(stream), from);
+        }
+        return token;
+    }
+
+    private OutboundStream outbound(String name) {
+        AtomicLong token = current.get(name);
+        return new OutboundStream(name, token::get, store.updateFunction(name));
+    }
+
+    private static void checkName(String stream) {
+        if (stream == null || !STREAM_NAME.matcher(stream).matches()) {
+            throw new IllegalArgumentException(
+                    "stream names are 1-100 letters, digits, '_', '.' or '-', and not '.' or '..': " + stream);
+        }
+    }
+
+    /** Catalogue streams first, in Synapse's order (as a Synapse main announces them), then the rest by name. */
+    private static int catalogueOrder(String a, String b) {
+        int ia = SynapseStreams.NAMES.indexOf(a);
+        int ib = SynapseStreams.NAMES.indexOf(b);
+        if (ia >= 0 && ib >= 0) {
+            return Integer.compare(ia, ib);
+        }
+        if (ia >= 0 || ib >= 0) {
+            return ia >= 0 ? -1 : 1;
+        }
+        return a.compareTo(b);
+    }
+}
