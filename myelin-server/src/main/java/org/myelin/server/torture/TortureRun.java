@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -59,45 +61,62 @@ public final class TortureRun {
         try {
             main.start();
             store = SqliteStreamStore.openExisting(main.data());
-            SqliteStreamStore reader = store;
             for (int i = 1; i <= options.workers(); i++) {
                 String name = "w" + i;
-                WorkerNode worker = new WorkerNode(name, dir, main.data(), new LinkProxy(name, main.tcpPort()),
-                        workerJvm, token -> reader.getUpdates(TortureRows.STREAM, "master", token - 1, token,
-                                1_000_000).rows().size());
+                LinkProxy proxy = new LinkProxy(name, main.tcpPort());
+                WorkerNode worker = new WorkerNode(name, dir, List.of("--connect", "127.0.0.1:" + proxy.port(), "--data",
+                        main.data().toString()), proxy, workerJvm);
                 workers.add(worker);
-                worker.start(0);
+                worker.start();
             }
             awaitLinks(main, workers);
             heap.start();
 
-            LoadWriter writer = new LoadWriter(http, main::base, options.rate(), options.seed() + 1);
+            // most rows on events, a quarter of the rate on receipts: two streams resumed independently
+            int receiptsRate = Math.max(1, options.rate() / 4);
+            List<LoadWriter> writers = List.of(
+                    new LoadWriter(http, TortureRows.STREAMS.get(0), main::base, Math.max(1, options.rate() - receiptsRate),
+                            options.seed() + 1),
+                    new LoadWriter(http, TortureRows.STREAMS.get(1), main::base, receiptsRate, options.seed() + 2));
             List<Fault> plan = FaultPlan.of(options.seed(), options.load(), options.workers());
             log.info("fault plan of seed {}: {}", options.seed(), plan);
             FaultInjector faults = new FaultInjector(plan, main, workers, options.floodSize());
             long loadStart = System.nanoTime();
-            writer.start();
+            writers.forEach(LoadWriter::start);
             faults.start(loadStart);
             long end = loadStart + options.load().toNanos();
             while (System.nanoTime() < end) {
                 Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                log.info("load: {} rows acknowledged, faults so far {}", writer.acks().acknowledged(),
-                        faults.injected());
+                log.info("load: {} rows acknowledged, faults so far {}", acknowledged(writers), faults.injected());
             }
             faults.stop();
-            writer.stop(Duration.ofMinutes(3));
-            long lastToken = store.currentToken(TortureRows.STREAM, "master");
-            log.info("load over: {} rows acknowledged, last token {}; waiting for the workers", writer.acks()
-                    .acknowledged(), lastToken);
-            List<String> behind = awaitConvergence(workers, lastToken);
+            for (LoadWriter w : writers) {
+                w.stop(Duration.ofMinutes(3));
+            }
+            Map<String, Long> lastTokens = new LinkedHashMap<>();
+            for (String stream : TortureRows.STREAMS) {
+                lastTokens.put(stream, store.currentToken(stream, TortureRows.INSTANCE));
+            }
+            log.info("load over: {} rows acknowledged, last tokens {}; waiting for the workers", acknowledged(writers),
+                    lastTokens);
+            List<String> behind = awaitConvergence(workers, lastTokens);
             heap.stop();
-            List<Long> lastPrinted = workers.stream().map(WorkerNode::lastPrinted).toList();
+            List<Map<String, Long>> lastPrinted = new ArrayList<>();
+            for (WorkerNode w : workers) {
+                Map<String, Long> last = new LinkedHashMap<>();
+                for (String stream : TortureRows.STREAMS) {
+                    last.put(stream, w.lastPrinted(stream));
+                }
+                lastPrinted.add(last);
+            }
             for (WorkerNode w : workers) {
                 w.stop(false);
             }
             main.stop();
 
-            Checker checker = new Checker(store, writer.acks());
+            Map<String, AckLog> acks = new LinkedHashMap<>();
+            writers.forEach(w -> acks.put(w.stream(), w.acks()));
+            Checker checker = new Checker(store, acks);
             for (String b : behind) {
                 checker.record(new Violation(Violation.Kind.NOT_CONVERGED, b.substring(0, b.indexOf(' ')), b));
             }
@@ -106,12 +125,14 @@ public final class TortureRun {
                 WorkerNode w = workers.get(i);
                 List<WorkerNode.Incarnation> runs = w.incarnations();
                 long checked = checker.checkWorker(w.name(), runs);
-                results.add(new WorkerResult(w.name(), runs.size(), runs.get(0).from(), lastPrinted.get(i), checked));
+                results.add(new WorkerResult(w.name(), runs.size(), lastPrinted.get(i), checked));
             }
             passed = checker.total() == 0;
             return new TortureReport(options, (System.nanoTime() - started) / 1e9, faults.injected(), faults.log(),
-                    writer.acks().acknowledged(), writer.requests(), writer.sameTokenRequests(), writer.retries(),
-                    checker.storeRows(), checker.storeDuplicates(), checker.lastToken(), results, checker.counts(),
+                    acknowledged(writers), writers.stream().mapToLong(LoadWriter::requests).sum(),
+                    writers.stream().mapToLong(LoadWriter::sameTokenRequests).sum(),
+                    writers.stream().mapToLong(LoadWriter::retries).sum(), checker.storeRows(),
+                    checker.storeDuplicates(), checker.lastTokens(), checker.reprinted(), results, checker.counts(),
                     checker.examples(), heap.max(), heap.samples(),
                     passed && !options.keep() ? null : dir.toString());
         } finally {
@@ -164,20 +185,27 @@ public final class TortureRun {
         }
     }
 
-    /** Waits until every worker printed {@code lastToken}; returns a line per worker that did not. */
-    private List<String> awaitConvergence(List<WorkerNode> workers, long lastToken) throws InterruptedException {
+    private static long acknowledged(List<LoadWriter> writers) {
+        return writers.stream().mapToLong(w -> w.acks().acknowledged()).sum();
+    }
+
+    /** Waits until every worker printed the last token of every stream; returns a line per stream behind. */
+    private List<String> awaitConvergence(List<WorkerNode> workers, Map<String, Long> lastTokens)
+            throws InterruptedException {
         long deadline = System.nanoTime() + options.convergeTimeout().toNanos();
         while (true) {
             List<String> behind = new ArrayList<>();
             for (WorkerNode w : workers) {
-                long last = w.lastPrinted();
-                if (last < lastToken) {
-                    behind.add(w.name() + " printed up to token " + last + " of " + lastToken + " (process "
-                            + (w.alive() ? "running" : "exited") + ")");
-                }
+                lastTokens.forEach((stream, lastToken) -> {
+                    long last = w.lastPrinted(stream);
+                    if (last < lastToken) {
+                        behind.add(w.name() + " printed " + stream + " up to token " + last + " of " + lastToken
+                                + " (process " + (w.alive() ? "running" : "exited") + ")");
+                    }
+                });
             }
             if (behind.isEmpty()) {
-                log.info("every worker printed token {}", lastToken);
+                log.info("every worker printed tokens {}", lastTokens);
                 return behind;
             }
             if (System.nanoTime() > deadline) {
