@@ -43,8 +43,9 @@ public record TortureReport(TortureOptions options, double seconds, Map<FaultKin
 
     /** Human-readable summary. */
     public void printText(PrintWriter out) {
-        out.printf("torture seed %d: %.0f s of load, %d workers, %d rows/s, %.1f s in all%n", options.seed(),
-                options.load().toMillis() / 1000.0, options.workers(), options.rate(), seconds);
+        out.printf("torture seed %d %s: %.0f s of load, %d workers, %d rows/s, %.1f s in all%n", options.seed(),
+                options.redis() ? "on Redis" : "over TCP", options.load().toMillis() / 1000.0, options.workers(),
+                options.rate(), seconds);
         out.println("faults injected:");
         faults.forEach((k, n) -> out.printf("  %-16s %d%n", k, n));
         out.printf("rows written: %d acknowledged in %d requests (%d same_token batches, %d retries)%n",
@@ -73,6 +74,7 @@ public record TortureReport(TortureOptions options, double seconds, Map<FaultKin
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("passed", passed())
                 .put("seed", options.seed())
+                .put("transport", options.redis() ? "redis" : "tcp")
                 .put("load_seconds", options.load().toMillis() / 1000.0)
                 .put("workers", options.workers())
                 .put("rate", options.rate())

@@ -1,7 +1,11 @@
 package org.myelin.server.torture;
 
 import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,9 +14,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.myelin.protocol.Json;
 import org.myelin.store.sqlite.SqliteStreamStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +55,8 @@ public final class TortureRun {
         mainJvm.add("-Xmx" + options.mainHeap());
         List<String> workerJvm = new ArrayList<>(CHILD_JVM);
         workerJvm.add("-Xmx128m");
-        MainNode main = new MainNode(dir, mainJvm, http, Duration.ofSeconds(120));
+        RedisNode redis = options.redis() ? new RedisNode(dir) : null;
+        MainNode main = new MainNode(dir, mainJvm, http, Duration.ofSeconds(120), redis == null ? null : redis.uri());
         List<WorkerNode> workers = new ArrayList<>();
         SqliteStreamStore store = null;
         HeapSampler heap = new HeapSampler(main);
@@ -59,17 +66,30 @@ public final class TortureRun {
                 "torture-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         try {
+            if (redis != null) {
+                redis.start();
+            }
             main.start();
             store = SqliteStreamStore.openExisting(main.data());
             for (int i = 1; i <= options.workers(); i++) {
                 String name = "w" + i;
-                LinkProxy proxy = new LinkProxy(name, main.tcpPort());
-                WorkerNode worker = new WorkerNode(name, dir, List.of("--connect", "127.0.0.1:" + proxy.port(), "--data",
-                        main.data().toString()), proxy, workerJvm);
+                WorkerNode worker;
+                if (redis == null) {
+                    LinkProxy proxy = new LinkProxy(name, main.tcpPort());
+                    worker = new WorkerNode(name, dir, List.of("--connect", "127.0.0.1:" + proxy.port(), "--data",
+                            main.data().toString()), proxy, workerJvm, false);
+                } else {
+                    worker = new WorkerNode(name, dir, List.of("--redis", redis.uri(), "--data", main.data().toString()),
+                            null, workerJvm, true);
+                }
                 workers.add(worker);
                 worker.start();
             }
-            awaitLinks(main, workers);
+            if (redis == null) {
+                awaitLinks(main, workers);
+            } else {
+                awaitRedis(http, main, workers);
+            }
             heap.start();
 
             // most rows on events, a quarter of the rate on receipts: two streams resumed independently
@@ -78,9 +98,10 @@ public final class TortureRun {
                     new LoadWriter(http, TortureRows.STREAMS.get(0), main::base, Math.max(1, options.rate() - receiptsRate),
                             options.seed() + 1),
                     new LoadWriter(http, TortureRows.STREAMS.get(1), main::base, receiptsRate, options.seed() + 2));
-            List<Fault> plan = FaultPlan.of(options.seed(), options.load(), options.workers());
+            Set<FaultKind> kinds = redis == null ? FaultKind.TCP : FaultKind.REDIS;
+            List<Fault> plan = FaultPlan.of(options.seed(), options.load(), options.workers(), kinds);
             log.info("fault plan of seed {}: {}", options.seed(), plan);
-            FaultInjector faults = new FaultInjector(plan, main, workers, options.floodSize());
+            FaultInjector faults = new FaultInjector(plan, main, workers, options.floodSize(), redis, kinds);
             long loadStart = System.nanoTime();
             writers.forEach(LoadWriter::start);
             faults.start(loadStart);
@@ -146,6 +167,9 @@ public final class TortureRun {
                 w.close();
             }
             main.close();
+            if (redis != null) {
+                redis.close();
+            }
             if (store != null) {
                 store.close();
             }
@@ -187,6 +211,48 @@ public final class TortureRun {
 
     private static long acknowledged(List<LoadWriter> writers) {
         return writers.stream().mapToLong(w -> w.acks().acknowledged()).sum();
+    }
+
+    /** Waits until the main and every worker say they are connected to Redis (their status documents). */
+    private static void awaitRedis(HttpClient http, MainNode main, List<WorkerNode> workers)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            List<String> waiting = new ArrayList<>();
+            if (!redisConnected(main.status())) {
+                waiting.add("main");
+            }
+            for (WorkerNode w : workers) {
+                if (!redisConnected(workerStatus(http, w.httpPort()))) {
+                    waiting.add(w.name());
+                }
+            }
+            if (waiting.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TortureFailure("not connected to Redis within 120 s: " + waiting);
+            }
+            Thread.sleep(100); // polling status documents for a condition, with a deadline
+        }
+    }
+
+    private static boolean redisConnected(JsonNode status) {
+        return status != null && "connected".equalsIgnoreCase(status.path("redis").path("state").asText());
+    }
+
+    private static JsonNode workerStatus(HttpClient http, int port) throws InterruptedException {
+        if (port < 0) {
+            return null;
+        }
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/_myelin/v1/status")).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Json.parse(response.body()) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Waits until every worker printed the last token of every stream; returns a line per stream behind. */

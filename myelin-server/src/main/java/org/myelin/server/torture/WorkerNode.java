@@ -63,15 +63,20 @@ final class WorkerNode implements AutoCloseable {
     private final LinkProxy proxy;
     private final List<String> jvmOptions;
     private final List<Incarnation> incarnations = new ArrayList<>();
+    private final boolean listenHttp;
     private Process process;
     private OutputTail tail;
+    private int httpPort = -1;
 
     /**
      * @param transportArgs how it reaches the main and its store ({@code --connect ... --data ...} or
      *     {@code --redis ... --data ...})
      * @param proxy its TCP proxy, or null on Redis
+     * @param listenHttp give each run an HTTP port (its status tells whether it is on the Redis bus)
      */
-    WorkerNode(String name, Path dir, List<String> transportArgs, LinkProxy proxy, List<String> jvmOptions) {
+    WorkerNode(String name, Path dir, List<String> transportArgs, LinkProxy proxy, List<String> jvmOptions,
+            boolean listenHttp) {
+        this.listenHttp = listenHttp;
         this.name = name;
         this.dir = dir;
         this.stateFile = dir.resolve(name + ".state");
@@ -93,6 +98,11 @@ final class WorkerNode implements AutoCloseable {
         return List.copyOf(incarnations);
     }
 
+    /** The current run's HTTP port, or -1 when it has none. */
+    synchronized int httpPort() {
+        return httpPort;
+    }
+
     synchronized Process process() {
         return process;
     }
@@ -112,6 +122,10 @@ final class WorkerNode implements AutoCloseable {
         }
         args.addAll(List.of("--from", "0", "--state", stateFile.toString()));
         try {
+            if (listenHttp) {
+                httpPort = MainNode.freePort(); // a new one each run: the killed run's may linger
+                args.addAll(List.of("--listen-http", "127.0.0.1:" + httpPort));
+            }
             process = ChildJvm.start(jvmOptions, args, next.out(), dir.resolve(name + ".log"));
         } catch (IOException e) {
             throw new TortureFailure("cannot start worker " + name + ": " + e.getMessage(), e);
