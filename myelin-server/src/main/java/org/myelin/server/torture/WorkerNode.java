@@ -165,7 +165,16 @@ final class WorkerNode implements AutoCloseable {
     synchronized void stop(boolean forcibly) {
         boolean terminated = ChildJvm.stop(process, forcibly, 30);
         int status = process.isAlive() ? -1 : process.exitValue();
-        Stop how = forcibly ? Stop.KILLED : terminated && status == 0 ? Stop.TERMINATED : Stop.TERM_FAILED;
+        tail.drain(row -> { });
+        // 143 is the JVM's own exit on SIGTERM: a worker still booting, before it installed its
+        // handler, has printed and saved nothing, so that stop is clean too
+        boolean cleanBoot = status == 143 && tail.rows() == 0;
+        if (!forcibly && terminated && cleanBoot) {
+            log.info("worker {} run {} got SIGTERM while starting, before printing anything (status 143)", name,
+                    incarnations.size());
+        }
+        Stop how = forcibly ? Stop.KILLED
+                : terminated && (status == 0 || cleanBoot) ? Stop.TERMINATED : Stop.TERM_FAILED;
         if (how == Stop.TERM_FAILED) {
             log.error("worker {} run {} did not exit cleanly on SIGTERM (status {})", name, incarnations.size(), status);
         }
