@@ -63,25 +63,29 @@ final class ChildJvm {
     /**
      * Stops a process: SIGTERM and a wait of {@code graceSeconds}, or SIGKILL right away when
      * {@code forcibly}; SIGKILL anyway when it outlives the grace.
+     *
+     * @return whether it ended without SIGKILL (it had exited, or exited within the grace)
      */
-    static void stop(Process process, boolean forcibly, long graceSeconds) {
+    static boolean stop(Process process, boolean forcibly, long graceSeconds) {
         if (process == null || !process.isAlive()) {
-            return;
+            return true;
         }
         try {
             if (!forcibly) {
                 process.destroy();
                 if (process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
-                    return;
+                    return true;
                 }
             }
             process.destroyForcibly();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 throw new TortureFailure("process " + process.pid() + " survives SIGKILL");
             }
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+            return false;
         }
     }
 }

@@ -20,6 +20,8 @@ final class FaultInjector {
     private final MainNode main;
     private final List<WorkerNode> workers;
     private final int floodSize;
+    private final RedisNode redis;
+    private final java.util.Set<FaultKind> kinds;
     private final Map<FaultKind, Integer> injected = new EnumMap<>(FaultKind.class);
     private final List<String> done = new ArrayList<>();
     private final Object schedule = new Object();
@@ -27,11 +29,18 @@ final class FaultInjector {
     private volatile Throwable failure;
     private Thread thread;
 
-    FaultInjector(List<Fault> plan, MainNode main, List<WorkerNode> workers, int floodSize) {
+    /**
+     * @param redis the Redis server of a {@code --redis} run, or null
+     * @param kinds the kinds the plan may hold (reported, with 0 for those not injected)
+     */
+    FaultInjector(List<Fault> plan, MainNode main, List<WorkerNode> workers, int floodSize, RedisNode redis,
+            java.util.Set<FaultKind> kinds) {
         this.plan = List.copyOf(plan);
         this.main = main;
         this.workers = List.copyOf(workers);
         this.floodSize = floodSize;
+        this.redis = redis;
+        this.kinds = java.util.Set.copyOf(kinds);
     }
 
     void start(long startedNanos) {
@@ -57,7 +66,7 @@ final class FaultInjector {
 
     synchronized Map<FaultKind, Integer> injected() {
         Map<FaultKind, Integer> all = new EnumMap<>(FaultKind.class);
-        for (FaultKind k : FaultKind.values()) {
+        for (FaultKind k : kinds) {
             all.put(k, injected.getOrDefault(k, 0));
         }
         return all;
@@ -140,6 +149,16 @@ final class FaultInjector {
             case REPLICATE_FLOOD -> {
                 int sent = ReplicateFlood.run(main.tcpPort(), floodSize, length);
                 return sent + " REPLICATE sent, link held " + length + " ms";
+            }
+            case REDIS_KILL -> {
+                long pid = redis.pid();
+                redis.kill();
+                uninterruptibleSleep(length);
+                redis.start();
+                return "redis-server pid " + pid + " kill -9, down " + length + " ms, now pid " + redis.pid();
+            }
+            case REDIS_CLIENT_KILL -> {
+                return redis.cutClients() + " Redis client connection(s) cut (CLIENT KILL TYPE pubsub, normal)";
             }
             default -> throw new IllegalStateException("unknown fault " + fault.kind());
         }

@@ -27,6 +27,7 @@ final class LoadWriter {
     private static final int MAX_SAME_TOKEN = 5;
 
     private final HttpClient http;
+    private final String stream;
     private final Supplier<java.net.URI> base;
     private final int rate;
     private final Random random;
@@ -39,11 +40,17 @@ final class LoadWriter {
     private Thread thread;
     private volatile Throwable failure;
 
-    LoadWriter(HttpClient http, Supplier<java.net.URI> base, int rate, long seed) {
+    /** Writes rows of {@code stream} (its own sequence numbers from 0) at {@code rate} rows/s. */
+    LoadWriter(HttpClient http, String stream, Supplier<java.net.URI> base, int rate, long seed) {
         this.http = http;
+        this.stream = stream;
         this.base = base;
         this.rate = rate;
         this.random = new Random(seed);
+    }
+
+    String stream() {
+        return stream;
     }
 
     AckLog acks() {
@@ -68,7 +75,7 @@ final class LoadWriter {
     }
 
     void start() {
-        thread = new Thread(this::run, "torture-writer");
+        thread = new Thread(this::run, "torture-writer-" + stream);
         thread.setDaemon(true);
         thread.start();
     }
@@ -79,10 +86,10 @@ final class LoadWriter {
         thread.join(timeout.toMillis());
         if (thread.isAlive()) {
             thread.interrupt();
-            throw new TortureFailure("the writer's last request was not acknowledged within " + timeout);
+            throw new TortureFailure("the " + stream + " writer's last request was not acknowledged within " + timeout);
         }
         if (failure != null) {
-            throw new TortureFailure("the writer failed: " + failure, failure);
+            throw new TortureFailure("the " + stream + " writer failed: " + failure, failure);
         }
     }
 
@@ -108,7 +115,7 @@ final class LoadWriter {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             failure = e;
-            log.error("writer failed", e);
+            log.error("{} writer failed", stream, e);
         }
     }
 
@@ -127,17 +134,17 @@ final class LoadWriter {
             }
             HttpResponse<String> response;
             try {
-                response = http.send(HttpRequest.newBuilder(base.get().resolve("/_myelin/v1/streams/" + TortureRows.STREAM))
+                response = http.send(HttpRequest.newBuilder(base.get().resolve("/_myelin/v1/streams/" + stream))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 uncertain.incrementAndGet();
-                log.debug("write of rows {}..{} failed, retrying: {}", first, first + n - 1, e.toString());
+                log.debug("write of {} rows {}..{} failed, retrying: {}", stream, first, first + n - 1, e.toString());
                 continue;
             }
             if (response.statusCode() != 200) {
-                log.warn("write of rows {}..{} answered {} {}, retrying", first, first + n - 1, response.statusCode(),
+                log.warn("write of {} rows {}..{} answered {} {}, retrying", stream, first, first + n - 1, response.statusCode(),
                         response.body());
                 continue;
             }

@@ -31,10 +31,14 @@ final class MainNode implements AutoCloseable {
     private final int httpPort;
     private final HttpClient http;
     private final Duration startTimeout;
+    private final String redisUri;
     private volatile Process process;
     private int starts;
 
-    MainNode(Path dir, List<String> jvmOptions, HttpClient http, Duration startTimeout) throws IOException {
+    /** @param redisUri the Redis server to publish on as well ({@code --redis}), or null */
+    MainNode(Path dir, List<String> jvmOptions, HttpClient http, Duration startTimeout, String redisUri)
+            throws IOException {
+        this.redisUri = redisUri;
         this.data = dir.resolve("main-data");
         this.logFile = dir.resolve("main.log");
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -70,8 +74,11 @@ final class MainNode implements AutoCloseable {
 
     /** Starts the process and waits until its HTTP API answers. */
     synchronized void start() {
-        List<String> args = List.of("main", "--data", data.toString(), "--server-name", SERVER_NAME,
-                "--listen-tcp", "127.0.0.1:" + tcpPort, "--listen-http", "127.0.0.1:" + httpPort);
+        List<String> args = new java.util.ArrayList<>(List.of("main", "--data", data.toString(), "--server-name",
+                SERVER_NAME, "--listen-tcp", "127.0.0.1:" + tcpPort, "--listen-http", "127.0.0.1:" + httpPort));
+        if (redisUri != null) {
+            args.addAll(List.of("--redis", redisUri));
+        }
         long deadline = System.nanoTime() + startTimeout.toNanos();
         for (int attempt = 1; ; attempt++) {
             starts++;

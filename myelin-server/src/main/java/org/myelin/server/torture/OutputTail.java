@@ -6,20 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Reads the complete lines a worker process appended to its output file since the last call, and
- * remembers the last token printed and how many rows of that token were printed. A line without its
- * newline (the process was killed while writing it) is not a line yet, and never becomes one if the
- * process is gone.
+ * remembers the last token printed per stream. A line without its newline (the process was killed
+ * while writing it) is not a line yet, and never becomes one if the process is gone.
  */
 final class OutputTail {
     private final Path file;
+    private final Map<String, Long> lastTokens = new HashMap<>();
     private long offset;
-    private long lastToken = -1;
-    private long tokenBefore = -1;
-    private long rowsAtLastToken;
     private long rows;
 
     OutputTail(Path file) {
@@ -65,30 +64,14 @@ final class OutputTail {
     }
 
     private void accept(PrintedRow row, Consumer<PrintedRow> sink) {
-        if (row.token() == lastToken) {
-            rowsAtLastToken++;
-        } else {
-            tokenBefore = lastToken;
-            lastToken = row.token();
-            rowsAtLastToken = 1;
-        }
+        lastTokens.merge(row.stream(), row.token(), Math::max);
         rows++;
         sink.accept(row);
     }
 
-    /** The token of the last complete line read, or -1 when none was. */
-    synchronized long lastToken() {
-        return lastToken;
-    }
-
-    /** The token printed before {@link #lastToken()}, or -1. */
-    synchronized long tokenBefore() {
-        return tokenBefore;
-    }
-
-    /** How many rows of {@link #lastToken()} were read (in a row). */
-    synchronized long rowsAtLastToken() {
-        return rowsAtLastToken;
+    /** The largest token of {@code stream} in the complete lines read, or -1 when none was. */
+    synchronized long lastToken(String stream) {
+        return lastTokens.getOrDefault(stream, -1L);
     }
 
     /** Complete rows read so far. */

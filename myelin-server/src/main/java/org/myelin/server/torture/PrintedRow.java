@@ -6,11 +6,12 @@ import org.myelin.protocol.Json;
 /**
  * One row a worker printed.
  *
+ * @param stream the stream it was printed as
  * @param token its token
  * @param seq the harness's sequence number in it, or -1 when the row is not one the harness wrote
  *     (corrupted, or of another stream or instance)
  */
-record PrintedRow(long token, long seq) {
+record PrintedRow(String stream, long token, long seq) {
     /**
      * Parses one line of {@code myelin worker}'s output.
      *
@@ -27,9 +28,9 @@ record PrintedRow(long token, long seq) {
         if (token == null || !token.canConvertToLong()) {
             throw new IllegalArgumentException("no token: " + abbreviate(line));
         }
-        boolean ours = TortureRows.STREAM.equals(node.path("stream").asText())
-                && "master".equals(node.path("instance").asText());
-        return new PrintedRow(token.asLong(), ours ? TortureRows.seqOf(node.get("row")) : -1);
+        String stream = node.path("stream").asText();
+        boolean ours = TortureRows.STREAMS.contains(stream) && TortureRows.INSTANCE.equals(node.path("instance").asText());
+        return new PrintedRow(stream, token.asLong(), ours ? TortureRows.seqOf(node.get("row")) : -1);
     }
 
     private static String abbreviate(String line) {

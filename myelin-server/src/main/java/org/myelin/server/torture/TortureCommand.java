@@ -15,18 +15,19 @@ import picocli.CommandLine;
             "Prove that nothing is lost, duplicated or reordered under faults.",
             "",
             "Starts, as separate JVMs on loopback, a main process (on a temporary data directory, "
-                + "-Xmx of --main-heap) and N workers following the 'events' stream, each through a TCP "
-                + "proxy inside this process. Writes rows at --rate rows/s through the main's HTTP API "
+                + "-Xmx of --main-heap) and N workers following the 'events' and 'receipts' streams with "
+                + "--state FILE, each through a TCP proxy inside this process (or on a Redis bus, --redis). Writes rows at --rate rows/s through the main's HTTP API "
                 + "(some as same_token batches), each with a unique sequence number, retrying writes that "
                 + "were not acknowledged. Meanwhile a fault plan derived from --seed, in rounds that contain "
                 + "every fault once: reset a worker's link at the proxy; stop the proxy reading from the main; "
                 + "SIGSTOP a worker for seconds; SIGKILL the main and restart it on the same data and ports; "
-                + "restart a worker after SIGTERM or SIGKILL, from the last token it printed; flood the main "
+                + "restart a worker after SIGTERM or SIGKILL (it resumes from its own state file); flood the main "
                 + "with --flood REPLICATE commands from a client that never reads.",
             "",
             "Then waits for every worker to print the store's last token and checks each worker's "
-                + "output against the store (read-only): from its first start point, every row once, in "
-                + "order; and every acknowledged write stored. Prints faults by kind, rows written and "
+                + "output against the store (read-only), stream by stream: from its first start point, every "
+                + "row once, in order, across restarts; only rows a SIGKILLed run printed past its last saved "
+                + "state may be printed again by the next run; and every acknowledged write stored. Prints faults by kind, rows written and "
                 + "checked, violations with examples, and the main's largest heap in use (from /metrics).",
             "",
             "Exit status: 0 no violation, 1 violations or a harness failure (the run directory, with "
@@ -70,6 +71,13 @@ public final class TortureCommand implements Callable<Integer> {
             description = "Where the run directory is made. Default: the JVM's java.io.tmpdir.")
     Path tempDir;
 
+    @CommandLine.Option(names = "--redis", description = "Run on a Redis bus instead: the harness starts its own "
+            + "redis-server (" + "/usr/bin/redis-server, or $MYELIN_REDIS_SERVER) on a free port, the main and the "
+            + "workers get --redis, and the faults are: kill -9 redis-server and restart it on the same port, cut every "
+            + "Redis client connection (CLIENT KILL), SIGSTOP a worker, kill and restart the main, restart workers "
+            + "(SIGTERM, SIGKILL).")
+    boolean redis;
+
     @CommandLine.Option(names = "--keep", description = "Keep the run directory even when the run passed.")
     boolean keep;
 
@@ -91,7 +99,7 @@ public final class TortureCommand implements Callable<Integer> {
             Duration load = seconds != null ? Duration.ofSeconds(seconds) : Duration.ofMillis((long) (minutes * 60_000));
             options = new TortureOptions(load, seed, workers, rate, flood, mainHeap,
                     Duration.ofSeconds(convergeSeconds),
-                    tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir")), keep);
+                    tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir")), keep, redis);
         } catch (IllegalArgumentException e) {
             err.println("myelin torture: " + e.getMessage());
             err.println("Run 'myelin torture --help' for the options.");

@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param convergeTimeout how long workers may take, after the load, to print the store's last token
  * @param tempDir where the run's directory is made
  * @param keep keep the run's directory (data, logs, worker outputs) even when the run passed
+ * @param redis run the main and the workers on a Redis bus (a {@code redis-server} the harness
+ *     starts) instead of worker TCP links, with the Redis faults
  */
 public record TortureOptions(Duration load, long seed, int workers, int rate, int floodSize, String mainHeap,
-        Duration convergeTimeout, Path tempDir, boolean keep) {
+        Duration convergeTimeout, Path tempDir, boolean keep, boolean redis) {
     /** Checks the values. */
     public TortureOptions {
         if (load.compareTo(Duration.ofSeconds(5)) < 0) {

@@ -1,6 +1,7 @@
 package org.myelin.server.torture;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
  * The rows the harness writes: {@code ["torture",SEQ,"PAD"]}, where {@code SEQ} is unique per
@@ -8,8 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * a row's whole content can be checked from its number alone.
  */
 final class TortureRows {
-    /** The stream every worker follows (one of Synapse's, which the main announces from the start). */
-    static final String STREAM = "events";
+    /**
+     * The streams the harness writes and every worker follows: two of Synapse's, which the main
+     * announces from the start, so that a worker's resume is exercised per (stream, instance).
+     */
+    static final List<String> STREAMS = List.of("events", "receipts");
+    /** The writer instance of every stream (the main). */
+    static final String INSTANCE = "master";
 
     private TortureRows() {
     }

@@ -1,7 +1,8 @@
 package org.myelin.server.torture;
 
 /**
- * One way a worker's printed rows differ from the store, or the run failed to converge.
+ * One way a worker's printed rows (or its resume state) differ from the store, or the run failed to
+ * converge.
  *
  * @param kind what went wrong
  * @param worker the worker's name, or {@code writer} for acknowledged writes
@@ -20,6 +21,12 @@ public record Violation(Kind kind, String worker, String detail) {
         UNEXPECTED,
         /** A write the main acknowledged that is not in the store at the acknowledged token. */
         ACKED_WRITE_LOST,
+        /** A worker run printed a row at or below the token its state file said it resumed after. */
+        BEFORE_START,
+        /** A worker's saved state went back from one run to the next. */
+        STATE_BACKWARDS,
+        /** A worker stopped by SIGTERM did not exit with status 0 within 30 s. */
+        UNCLEAN_STOP,
         /** A worker did not print the store's last token in time after the load stopped. */
         NOT_CONVERGED
     }

@@ -1,13 +1,17 @@
 package org.myelin.server.torture;
 
+import java.util.Map;
+
 /**
  * What was checked of one worker.
  *
  * @param name its name
  * @param runs how many processes it took (1 + restarts)
- * @param from the token its first process started after
- * @param lastPrinted the last token it printed
- * @param rowsChecked rows it printed that were checked against the store
+ * @param lastPrinted per stream, the last token it printed
+ * @param rowsChecked rows it printed that were checked against the store (all streams)
  */
-public record WorkerResult(String name, int runs, long from, long lastPrinted, long rowsChecked) {
+public record WorkerResult(String name, int runs, Map<String, Long> lastPrinted, long rowsChecked) {
+    public WorkerResult {
+        lastPrinted = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastPrinted));
+    }
 }

@@ -13,6 +13,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.myelin.core.inbound.ResumePositions;
 import org.myelin.protocol.Dialect;
 import org.myelin.server.cli.HostPort;
@@ -223,32 +226,60 @@ public final class WorkerCommand implements Callable<Integer> {
             err.println("myelin worker: " + e.getMessage());
             return 2;
         }
+        // 0 when stopped by a signal; 1 when output or the state file failed
+        CompletableFuture<Integer> outcome = new CompletableFuture<>();
+        // The worker once started, or null when it failed to: the shutdown hook waits for it.
+        CompletableFuture<WorkerProcess> started = new CompletableFuture<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Installed before the engine starts, so that a SIGTERM arriving while it starts (rows may be
+        // printed from the first milliseconds) is a clean stop too: the engine closed, the last state
+        // saved, status 0; not the JVM's default exit 143 with the rows since the last save unsaved.
+        Thread hook = new Thread(() -> {
+            WorkerProcess running = null;
+            try {
+                running = started.get(30, TimeUnit.SECONDS); // let a start under way finish, then close it
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                log.warn("myelin worker: stopping before the worker finished starting: {}", e.toString());
+            }
+            if (running != null) {
+                stop(running, saver, out); // CLEAR_USER_SYNC first, then the link closes, then the last state
+            } else if (saver != null) {
+                saver.close();
+            }
+            stopped.countDown();
+            outcome.complete(0);
+            // A stop asked for with SIGTERM or Ctrl-C is a clean stop: exit 0, not the JVM's 143/130.
+            Runtime.getRuntime().halt(0);
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
                     resume, follow, TcpSettings.defaults().withDialect(dialect));
             worker = redis == null ? WorkerProcess.start(config, printer, UnaryOperator.identity(), presence)
                     : WorkerProcess.startOnRedis(config, RedisTransport.parseUri(redis), printer, presence);
         } catch (StoreException | IllegalArgumentException e) {
-            if (saver != null) {
+            started.complete(null);
+            if (unhook(hook, stopped) && saver != null) {
                 saver.close();
             }
             err.println("myelin worker: " + e.getMessage());
             return 2;
+        } catch (RuntimeException | Error e) {
+            started.complete(null);
+            throw e;
         }
+        started.complete(worker);
         if (listenHttp != null) {
             try {
                 worker.listenHttp(listenHttp.host(), listenHttp.port());
             } catch (java.io.IOException e) {
-                worker.close();
-                if (saver != null) {
-                    saver.close();
+                if (unhook(hook, stopped)) {
+                    stop(worker, saver, out);
                 }
                 err.println("myelin worker: " + e.getMessage());
                 return 1;
             }
         }
-        // 0 when stopped by a signal; 1 when output or the state file failed
-        CompletableFuture<Integer> outcome = new CompletableFuture<>();
         printer.failure().whenComplete((ok, e) -> {
             if (e != null) {
                 log.error("myelin worker: {}; stopping (status 1), state kept at the last row written", e.getMessage());
@@ -263,25 +294,25 @@ public final class WorkerCommand implements Callable<Integer> {
                 }
             });
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop(worker, saver, out); // CLEAR_USER_SYNC first, then the link closes, then the last state
-            stopped.countDown();
-            outcome.complete(0);
-            // A stop asked for with SIGTERM or Ctrl-C is a clean stop: exit 0, not the JVM's 143/130.
-            Runtime.getRuntime().halt(0);
-        }, "shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         int status = outcome.get();
-        if (status != 0) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-                stop(worker, saver, out);
-            } catch (IllegalStateException e) {
-                stopped.await(); // the JVM is already shutting down: the hook stops the worker
-            }
+        if (status != 0 && unhook(hook, stopped)) {
+            stop(worker, saver, out);
         }
         return status;
+    }
+
+    /**
+     * Removes the shutdown hook so that the caller stops the worker itself; returns false when the
+     * JVM is already shutting down, after waiting for the hook to have stopped it.
+     */
+    private static boolean unhook(Thread hook, CountDownLatch stopped) throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException e) {
+            stopped.await(); // the JVM is already shutting down: the hook stops the worker
+            return false;
+        }
     }
 
     /** The engine first (no row after it), then the final state save covering what was printed. */
