@@ -28,6 +28,15 @@ public interface BusListener {
      */
     void onCatchUpNeeded(RedisLink link, java.util.Set<String> streams);
 
+    /**
+     * The instance whose own {@code RDATA} and {@code POSITION} this listener would drop anyway (its
+     * echoes: every subscriber hears its own PUBLISHes), or {@code null} to hear every one. The
+     * transport skips those messages before decoding them; they are still counted as received.
+     */
+    default String ignoredInstance() {
+        return null;
+    }
+
     /** The link is gone; {@code reason} says why, for logs. */
     void onClose(RedisLink link, String reason);
 }

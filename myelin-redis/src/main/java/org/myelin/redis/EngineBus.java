@@ -40,6 +40,12 @@ public final class EngineBus implements BusListener {
         engine.received(link, command);
     }
 
+    /** The engine drops RDATA and POSITION of its own instance: the transport need not even parse them. */
+    @Override
+    public String ignoredInstance() {
+        return engine.instanceName();
+    }
+
     @Override
     public void onCatchUpNeeded(RedisLink link, Set<String> streams) {
         log.info("link {} discarded commands of {}; sending positions so readers catch up", link.describe(), streams);

@@ -50,7 +50,7 @@ public final class RedisMetrics {
     /** PUBLISHes that failed (the link is then renewed). */
     public long publishFailures() { return publishFailures.sum(); }
 
-    /** Commands received and parsed, echoes included. */
+    /** Commands received, echoes included (a listener's own RDATA/POSITION echoes are counted unparsed). */
     public long received() { return received.sum(); }
 
     /** Messages on a subscribed channel that were not a valid command: logged and skipped. */

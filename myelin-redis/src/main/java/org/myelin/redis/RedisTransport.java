@@ -52,6 +52,8 @@ public final class RedisTransport implements AutoCloseable {
     private final RedisURI uri;
     private final RedisSettings settings;
     private final BusListener listener;
+    /** Recognises the listener's own echoes before parsing; null when it hears every command. */
+    private final EchoFilter echoes;
     private final RedisMetrics metrics = new RedisMetrics();
     private final ClientResources resources;
     private final RedisClient client;
@@ -72,6 +74,8 @@ public final class RedisTransport implements AutoCloseable {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
+        String ignored = listener.ignoredInstance();
+        this.echoes = ignored == null || ignored.isEmpty() ? null : new EchoFilter(ignored);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
@@ -171,6 +175,11 @@ public final class RedisTransport implements AutoCloseable {
 
     BusListener listener() {
         return listener;
+    }
+
+    /** Whether a message is an echo the listener would drop: skipped unparsed. */
+    boolean isEcho(byte[] message) {
+        return echoes != null && echoes.matches(message);
     }
 
     Publisher publisher() {

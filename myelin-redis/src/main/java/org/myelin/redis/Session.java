@@ -67,6 +67,10 @@ final class Session implements RedisPubSubListener<String, byte[]> {
             return; // before the link opened (its REPLICATE is still to come) or after it closed
         }
         RedisMetrics metrics = transport.metrics();
+        if (transport.isEcho(message)) {
+            metrics.received.increment(); // our own RDATA/POSITION heard back: the engine would drop it
+            return;
+        }
         Command command;
         try {
             command = CommandCodec.parse(message, 0, message.length);
