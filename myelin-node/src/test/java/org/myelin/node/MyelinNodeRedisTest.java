@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.myelin.protocol.RawJson;
+import org.myelin.redis.RedisServer;
 
 /** The facade's Redis transport against a real redis-server of the test's own. */
 class MyelinNodeRedisTest {
@@ -21,8 +21,7 @@ class MyelinNodeRedisTest {
 
     @Test
     void aWriterAndAWorkerOverRedis() throws Exception {
-        Path redisDir = Files.createDirectories(dir.resolve("redis"));
-        try (LocalRedis redis = LocalRedis.start(redisDir);
+        try (RedisServer redis = RedisServer.start();
                 MyelinNode writer = Myelin.writer("master").writeTo(dir.resolve("main")).serverName("example.org")
                         .redis(redis.uri()).start()) {
             writer.append("events", List.of(RawJson.of("[1]")));

@@ -17,6 +17,7 @@ import org.myelin.protocol.RawJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
+import org.myelin.redis.RedisServer;
 
 /** {@code myelin bench} with tiny numbers: sane figures, exactly-once checked, nothing left behind. */
 class BenchCommandTest {
@@ -99,9 +100,8 @@ class BenchCommandTest {
 
     @Test
     void overRedisEveryRowArrivesOnceAndTheRawPublishBaselineIsReported() throws IOException {
-        Path redisDir = Files.createDirectories(tmp.resolve("redis"));
         Path data = Files.createDirectories(tmp.resolve("data"));
-        try (LocalRedis redis = LocalRedis.start(redisDir)) {
+        try (RedisServer redis = RedisServer.start()) {
             CliRun run = CliRun.of("--redis", redis.uri(), "--workers", "2", "--rows", "300", "--batch", "5",
                     "--warmup", "0", "--no-baseline", "--timeout", "60", "--temp-dir", data.toString());
 
