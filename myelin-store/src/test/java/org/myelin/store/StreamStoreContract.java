@@ -149,6 +149,10 @@ public abstract class StreamStoreContract {
             assertThatThrownBy(() -> store.append("s", "w", rows("[1]", "[not json"), false))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("row 1");
+            // compact ASCII already, yet not JSON: stored, it would be a poison row for every reader
+            assertThatThrownBy(() -> store.append("s", "w", rows("[\"a\",", "[1]"), false))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("row 0");
             assertThat(store.currentToken("s", "w")).isZero();
             assertThat(store.getUpdates("s", "w", 0, 10, 10).rows()).isEmpty();
         }

@@ -19,6 +19,7 @@ import org.myelin.protocol.RawJson;
 import org.myelin.store.Names;
 import org.myelin.store.StoreException;
 import org.myelin.store.StreamPosition;
+import org.myelin.store.StoredRows;
 import org.myelin.store.StreamStore;
 import org.myelin.store.TransactionWork;
 import org.slf4j.Logger;
@@ -186,7 +187,7 @@ public final class PostgresStreamStore implements StreamStore {
         Names.require("stream", stream);
         Names.require("instance", instance);
         ensureWritable();
-        List<String> texts = canonical(rows, false);
+        List<String> texts = StoredRows.canonical(rows);
         if (texts.isEmpty()) {
             return List.of();
         }
@@ -212,7 +213,7 @@ public final class PostgresStreamStore implements StreamStore {
             c.setAutoCommit(false);
             Append append = null;
             try {
-                List<String> texts = canonical(work.run(c), true);
+                List<String> texts = StoredRows.canonical(work.run(c));
                 if (texts.isEmpty()) {
                     c.commit();
                     return List.of();
@@ -533,27 +534,6 @@ public final class PostgresStreamStore implements StreamStore {
         }
     }
 
-    private static List<String> canonical(List<RawJson> rows, boolean parse) {
-        if (rows == null) {
-            throw new IllegalArgumentException("the transaction work returned null instead of a list of rows");
-        }
-        List<String> texts = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            RawJson row = rows.get(i);
-            if (row == null) {
-                throw new IllegalArgumentException("row " + i + " is null");
-            }
-            try {
-                if (parse) {
-                    row.tree();
-                }
-                texts.add(row.canonicalText());
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("row " + i + " is not valid JSON: " + e.getMessage(), e);
-            }
-        }
-        return texts;
-    }
 
     @Override
     public long currentToken(String stream, String instance) {

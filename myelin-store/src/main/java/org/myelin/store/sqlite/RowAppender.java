@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.myelin.protocol.RawJson;
 import org.myelin.store.StoreException;
+import org.myelin.store.StoredRows;
 import org.myelin.store.TransactionWork;
 
 /**
@@ -112,7 +113,7 @@ final class RowAppender implements AutoCloseable {
             }
             execute("BEGIN IMMEDIATE");
             try {
-                List<String> texts = canonical(work.run(connection));
+                List<String> texts = StoredRows.canonical(work.run(connection));
                 List<Long> tokens = texts.isEmpty() ? List.of() : insert(stream, instance, texts, sameToken);
                 execute("COMMIT");
                 return tokens;
@@ -128,26 +129,6 @@ final class RowAppender implements AutoCloseable {
         }
     }
 
-    private static List<String> canonical(List<RawJson> rows) {
-        if (rows == null) {
-            throw new IllegalArgumentException("the transaction work returned null instead of a list of rows");
-        }
-        List<String> texts = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            RawJson row = rows.get(i);
-            if (row == null) {
-                throw new IllegalArgumentException("row " + i + " is null");
-            }
-            try {
-                // Parsed, not only canonicalised: canonicalText() trusts text that merely looks compact.
-                row.tree();
-                texts.add(row.canonicalText());
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("row " + i + " is not valid JSON: " + e.getMessage(), e);
-            }
-        }
-        return texts;
-    }
 
     private List<Long> insert(String stream, String instance, List<String> texts, boolean sameToken)
             throws SQLException {

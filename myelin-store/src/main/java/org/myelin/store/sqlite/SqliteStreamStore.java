@@ -14,6 +14,7 @@ import org.myelin.core.stream.UpdateBatch;
 import org.myelin.protocol.RawJson;
 import org.myelin.store.Names;
 import org.myelin.store.StoreException;
+import org.myelin.store.StoredRows;
 import org.myelin.store.StreamPosition;
 import org.myelin.store.StreamStore;
 import org.myelin.store.TransactionWork;
@@ -205,19 +206,9 @@ public final class SqliteStreamStore implements StreamStore {
         if (appender == null) {
             throw new IllegalStateException("The store " + file + " was opened read-only (openExisting)");
         }
-        // Canonicalise before the transaction: a bad row fails the call without using a token.
-        List<String> texts = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            RawJson row = rows.get(i);
-            if (row == null) {
-                throw new IllegalArgumentException("row " + i + " is null");
-            }
-            try {
-                texts.add(row.canonicalText());
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("row " + i + " is not valid JSON: " + e.getMessage(), e);
-            }
-        }
+        // Checked and canonicalised before the transaction: a bad row fails the call without using a
+        // token, and text that only looks compact (["a",) never reaches readers as a poison row.
+        List<String> texts = StoredRows.canonical(rows);
         if (texts.isEmpty()) {
             return List.of();
         }
