@@ -312,6 +312,7 @@ public final class ReplicationReceiver implements AutoCloseable {
                 // the link reconnect, which re-announces the position and fetches them again.
                 item.link.failed.add(stream);
                 item.link.caughtUp.remove(stream);
+                item.link.writersCaughtUp.removeIf(w -> w.stream().equals(stream));
                 log.warn("handling {} of stream {} from {} failed; closing the link to fetch again",
                         item.command.name(), stream, item.link.connection.describe(), e);
                 item.link.connection.close("catch-up of stream " + stream + " failed");
@@ -319,11 +320,15 @@ public final class ReplicationReceiver implements AutoCloseable {
         }
 
         private void rdata(LinkState link, RdataCommand r) throws Exception {
-            if (!link.caughtUp.contains(stream)) {
+            // Per writer: on a bus several writers share, one writer's POSITION says nothing about
+            // another's rows, and an RDATA that beats its own writer's POSITION may sit past a gap
+            // that only that POSITION's catch-up fills.
+            Writer writer = new Writer(stream, r.instance());
+            if (!link.writersCaughtUp.contains(writer)) {
                 rdataDropped.increment();
                 return;
             }
-            List<RawJson> pending = link.batches.computeIfAbsent(stream, s -> new ArrayList<>());
+            List<RawJson> pending = link.batches.computeIfAbsent(writer, w -> new ArrayList<>());
             if (r.isBatch()) {
                 pending.add(r.row());
                 return;
@@ -341,9 +346,11 @@ public final class ReplicationReceiver implements AutoCloseable {
         }
 
         private void position(LinkState link, PositionCommand p) throws Exception {
-            link.caughtUp.remove(stream);
-            link.batches.remove(stream);
             String instance = p.instance();
+            Writer writer = new Writer(stream, instance);
+            link.caughtUp.remove(stream);
+            link.writersCaughtUp.remove(writer);
+            link.batches.remove(writer);
             Long known = currentToken(stream, instance);
             OptionalLong start = resume.startOf(stream, instance);
             long current = known != null ? known : start.isPresent() ? start.getAsLong() : p.newToken();
@@ -356,6 +363,7 @@ public final class ReplicationReceiver implements AutoCloseable {
             link.checkOpen();
             setToken(stream, instance, p.newToken());
             handler.onPosition(stream, instance, p.newToken());
+            link.writersCaughtUp.add(writer);
             link.caughtUp.add(stream);
             link.checkEstablished();
         }
@@ -395,13 +403,19 @@ public final class ReplicationReceiver implements AutoCloseable {
 
     private record Item(LinkState link, Command command) {}
 
+    /** One writer of one stream: the unit a POSITION brings up to date. */
+    private record Writer(String stream, String instance) {}
+
     /** What one link has told this process, stream by stream. */
     private final class LinkState {
         final ReplicationConnection connection;
         final Set<String> announced = ConcurrentHashMap.newKeySet();
         final Set<String> caughtUp = ConcurrentHashMap.newKeySet();
         final Set<String> failed = ConcurrentHashMap.newKeySet();
-        final Map<String, List<RawJson>> batches = new ConcurrentHashMap<>();
+        /** Writers of a stream whose POSITION this link has handled: their RDATA is live. */
+        final Set<Writer> writersCaughtUp = ConcurrentHashMap.newKeySet();
+        /** Rows of batched RDATA (token "batch") waiting for their writer's closing RDATA. */
+        final Map<Writer, List<RawJson>> batches = new ConcurrentHashMap<>();
         final AtomicBoolean established = new AtomicBoolean();
         final AtomicInteger queued = new AtomicInteger();
         final AtomicBoolean paused = new AtomicBoolean();

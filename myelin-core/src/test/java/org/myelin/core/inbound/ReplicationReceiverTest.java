@@ -76,6 +76,36 @@ class ReplicationReceiverTest {
     }
 
     @Test
+    void onASharedBusOneWritersPositionDoesNotLetAnotherWritersRdataSkipItsGap() {
+        for (int i = 1; i <= 5; i++) {
+            events.append("[" + i + "]");
+        }
+        ReplicationReceiver r = receiver(OptionalLong.of(0));
+        // writer2's RDATA beats writer2's POSITION: it lies past rows only that POSITION's catch-up fetches
+        feed(r, link,
+                "POSITION events writer1 3 3",
+                "RDATA events writer2 5 [5]",
+                "POSITION events writer2 5 5");
+        await().untilAsserted(() -> assertThat(delivered).filteredOn(d -> d.contains("writer2")).containsExactly(
+                "events writer2 1 [[1]]", "events writer2 2 [[2]]", "events writer2 3 [[3]]",
+                "events writer2 4 [[4]]", "events writer2 5 [[5]]"));
+        assertThat(r.rdataDropped()).isEqualTo(1);
+    }
+
+    @Test
+    void batchesOfWritersInterleavedOnOneBusStayWithTheirWriter() {
+        ReplicationReceiver r = receiver(OptionalLong.empty());
+        feed(r, link,
+                "POSITION events writer1 5 5",
+                "POSITION events writer2 5 5",
+                "RDATA events writer1 batch [\"a\"]",
+                "RDATA events writer2 6 [\"b\"]",
+                "RDATA events writer1 7 [\"c\"]");
+        await().untilAsserted(() -> assertThat(delivered).containsExactly(
+                "events writer2 6 [[\"b\"]]", "events writer1 7 [[\"a\"], [\"c\"]]"));
+    }
+
+    @Test
     void lagIsHowFarTheWriterAnnouncedBeyondWhatWasHandled() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         ReplicationReceiver r = new ReplicationReceiver("worker1", InboundStreams.of(Map.of("events", events)),
