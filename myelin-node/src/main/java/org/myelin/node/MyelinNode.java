@@ -111,6 +111,8 @@ public final class MyelinNode implements AutoCloseable {
         writerEngine = builder.build();
         resources.add(writerEngine);
         writer.attach(writerEngine);
+        // several writers per stream (PostgreSQL): an idle one must not hold the safe position back
+        resources.add(writer.advanceIdleEvery(StreamWriter.IDLE_POSITION_INTERVAL));
         if (b.listenPort >= 0) {
             server = TcpServer.start(b.listenHost, b.listenPort, b.serverName, b.tcpSettings,
                     new EngineLinks(writerEngine));

@@ -73,6 +73,33 @@ public interface StreamStore extends AutoCloseable {
      */
     UpdateBatch getUpdates(String stream, String instance, long fromToken, long uptoToken, int limit);
 
+    /**
+     * Whether several writer processes share this store's token sequence per stream (PostgreSQL),
+     * so that a writer idle on a stream must move its position along with the others' (see
+     * {@link #advanceIdle}); false where tokens are per (stream, writer), as on SQLite.
+     */
+    default boolean writersShareTokens() {
+        return false;
+    }
+
+    /**
+     * Moves {@code instance}'s position on each of {@code streams} where it has nothing in flight up
+     * to the furthest position any writer of that stream has persisted, as Synapse's
+     * {@code MultiWriterIdGenerator} lets an idle writer report the stream's persisted position: a
+     * writer that stopped writing must not hold the stream's safe position (the least over its
+     * writers) back forever. Safe because tokens come from one sequence: every token this writer
+     * takes later is above every position already persisted, and it has no append unfinished.
+     *
+     * <p>Only streams where {@code instance} already has a position move. A store whose tokens are
+     * per writer ({@link #writersShareTokens()} false) moves nothing.
+     *
+     * @return the new position of each stream that moved
+     * @throws StoreException if the database cannot be read or written
+     */
+    default java.util.Map<String, Long> advanceIdle(String instance, java.util.Collection<String> streams) {
+        return java.util.Map.of();
+    }
+
     /** The update function of one stream, reading this store. */
     default UpdateFunction updateFunction(String stream) {
         Names.require("stream", stream);

@@ -49,6 +49,8 @@ public final class MainProcess implements AutoCloseable {
     private final Identity identity;
     /** The Redis link, when started with {@code --redis}. */
     private final RedisTransport redis;
+    /** Moves this writer's idle positions along with the other writers' (PostgreSQL only). */
+    private final AutoCloseable idlePositions;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private MainProcess(MainConfig config, PresenceSettings presence, boolean storeUserIps, RedisURI redisUri)
@@ -70,6 +72,7 @@ public final class MainProcess implements AutoCloseable {
             this.identity = built;
             this.engine = builder.build();
             streams.attach(engine);
+            this.idlePositions = streams.advanceIdleEvery(StreamWriter.IDLE_POSITION_INTERVAL);
             this.tcp = TcpServer.start(config.listenTcp().host(), config.listenTcp().port(), config.serverName(),
                     config.tcpSettings(), new EngineLinks(engine));
             // the main stores client IPs, so it alone hears <server_name>/USER_IP
@@ -249,7 +252,7 @@ public final class MainProcess implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        for (AutoCloseable c : new AutoCloseable[] {http, redis, tcp, engine, store}) {
+        for (AutoCloseable c : new AutoCloseable[] {http, redis, tcp, idlePositions, engine, store}) {
             if (c != null) {
                 try {
                     c.close();

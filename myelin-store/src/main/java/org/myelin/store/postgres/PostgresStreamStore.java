@@ -536,6 +536,70 @@ public final class PostgresStreamStore implements StreamStore {
 
 
     @Override
+    public boolean writersShareTokens() {
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One query finds the streams where another writer got further; each of those then moves
+     * under the writer's monitor, so that no append of this store can take a token in between (a
+     * token taken before the move but committed after it would fall below the new position).
+     */
+    @Override
+    public Map<String, Long> advanceIdle(String instance, java.util.Collection<String> streams) {
+        Names.require("instance", instance);
+        ensureWritable();
+        Map<String, Long> moved = new java.util.TreeMap<>();
+        List<String> behind = new ArrayList<>();
+        try (Connection c = pool.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT p.stream FROM stream_positions p"
+                        + " JOIN (SELECT stream, max(token) AS top FROM stream_positions GROUP BY stream) m"
+                        + " ON m.stream = p.stream WHERE p.instance = ? AND p.token < m.top")) {
+            s.setString(1, instance);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    if (streams.contains(rs.getString(1))) {
+                        behind.add(rs.getString(1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the stream positions in " + where, e);
+        }
+        for (String stream : behind) {
+            WriterTokens writer = writers.computeIfAbsent(stream + '\u0000' + instance, k -> new WriterTokens());
+            synchronized (writer) {
+                if (!writer.idle()) {
+                    continue; // an append in flight will move it, or the next round
+                }
+                try (Connection c = pool.getConnection();
+                        PreparedStatement s = c.prepareStatement("UPDATE stream_positions p SET token = m.top"
+                                + " FROM (SELECT max(token) AS top FROM stream_positions WHERE stream = ?) m"
+                                + " WHERE p.stream = ? AND p.instance = ? AND p.token < m.top RETURNING p.token")) {
+                    s.setString(1, stream);
+                    s.setString(2, stream);
+                    s.setString(3, instance);
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next()) {
+                            long to = rs.getLong(1);
+                            if (writer.loaded()) {
+                                writer.advancedIdle(to);
+                            }
+                            moved.put(stream, to);
+                        }
+                    }
+                } catch (SQLException e) {
+                    throw new StoreException("Cannot advance the idle position of " + stream + "/" + instance
+                            + " in " + where, e);
+                }
+            }
+        }
+        return moved;
+    }
+
+    @Override
     public long currentToken(String stream, String instance) {
         Names.require("stream", stream);
         Names.require("instance", instance);

@@ -51,6 +51,20 @@ final class WriterTokens {
         return unfinished.isEmpty() ? maxTaken : Math.max(written, unfinished.firstKey() - 1);
     }
 
+    /** Whether no append of this writer is unfinished: its position may move with the others'. */
+    boolean idle() {
+        return unfinished.isEmpty();
+    }
+
+    /**
+     * The writer's position was moved, while idle, to {@code position} (the stream's persisted
+     * maximum): everything up to it counts as persisted, as if taken and finished.
+     */
+    void advancedIdle(long position) {
+        maxTaken = Math.max(maxTaken, position);
+        written = Math.max(written, position);
+    }
+
     long written() {
         return written;
     }

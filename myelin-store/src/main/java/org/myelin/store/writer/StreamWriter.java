@@ -39,11 +39,18 @@ import org.myelin.store.TransactionWork;
  * }</pre>
  */
 public final class StreamWriter {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StreamWriter.class);
     /**
      * Stream names a line can carry as one word and a URL as one segment: 1-100 of letters, digits,
      * {@code _ . -}, but not {@code .} or {@code ..} (which paths and files treat specially).
      */
     public static final Pattern STREAM_NAME = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9_.\\-]{1,100}");
+
+    /**
+     * How often a writer process moves its idle positions ({@link #advanceIdleEvery}): a stream's
+     * safe position trails a writer that stopped writing by about this much.
+     */
+    public static final java.time.Duration IDLE_POSITION_INTERVAL = java.time.Duration.ofSeconds(1);
 
     private final StreamStore store;
     private final String instance;
@@ -121,6 +128,71 @@ public final class StreamWriter {
     public List<Long> appendInTransaction(String stream, boolean sameToken, TransactionWork work) {
         AtomicLong token = stream(stream);
         return streamed(token, store.appendInTransaction(stream, instance, sameToken, work));
+    }
+
+    /**
+     * Moves this writer's position on every stream it writes and is idle on up to the furthest
+     * position another writer of the stream has persisted ({@link StreamStore#advanceIdle}), and
+     * streams the move (a {@code POSITION} with this instance's name, no rows): with several
+     * writers per stream, a writer that stopped writing must not hold the readers' safe position
+     * back. Nothing moves on a store whose tokens are per writer.
+     *
+     * @return the new position of each stream that moved
+     * @throws org.myelin.store.StoreException if the database cannot be read or written
+     */
+    public Map<String, Long> advanceIdle() {
+        if (!store.writersShareTokens()) {
+            return Map.of();
+        }
+        Map<String, Long> moved = store.advanceIdle(instance, current.keySet());
+        moved.forEach((stream, to) -> {
+            AtomicLong token = current.get(stream);
+            if (token != null) {
+                token.accumulateAndGet(to, Math::max);
+            }
+        });
+        ReplicationEngine e = engine;
+        if (!moved.isEmpty() && e != null) {
+            e.poke();
+        }
+        return moved;
+    }
+
+    /**
+     * Calls {@link #advanceIdle()} every {@code interval} on a daemon thread of its own, until the
+     * returned handle is closed (a failure is logged and retried at the next tick). Does nothing,
+     * and starts no thread, on a store whose tokens are per writer.
+     *
+     * @throws IllegalArgumentException if {@code interval} is not positive
+     */
+    public AutoCloseable advanceIdleEvery(java.time.Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("the idle-position interval must be positive, was " + interval);
+        }
+        if (!store.writersShareTokens()) {
+            return () -> {};
+        }
+        java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "idle-positions-" + instance);
+                    t.setDaemon(true);
+                    return t;
+                });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                Map<String, Long> moved = advanceIdle();
+                if (!moved.isEmpty()) {
+                    log.debug("idle writer {} moved to the streams' persisted positions: {}", instance, moved);
+                }
+            } catch (RuntimeException e) {
+                log.warn("cannot advance the idle positions of writer {} (next try in {} ms): {}", instance,
+                        interval.toMillis(), e.getMessage());
+            }
+        }, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return () -> {
+            timer.shutdownNow();
+            timer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        };
     }
 
     /** The update function of a stream this writer writes, empty for one it does not know. */
