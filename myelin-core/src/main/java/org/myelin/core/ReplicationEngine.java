@@ -163,17 +163,15 @@ public final class ReplicationEngine implements AutoCloseable {
     }
 
     /**
-     * Each followed stream's safe position: the least token over the writers heard of on it. Every
-     * row of those writers at or below it has been handed on, so with several writers per stream
-     * (tokens from one shared sequence) nothing at or below it can still arrive from them. A writer
-     * that stays idle holds it back (writers do not yet advance an idle position), and a writer not
-     * heard of yet is not counted.
+     * Each followed stream's safe position: the least token over its writers. Every row of those
+     * writers at or below it has been handed on, so with several writers per stream (tokens from
+     * one shared sequence) nothing at or below it can still arrive from them. A writer counts once
+     * heard of, or before that at its token in the resume positions if listed there; an idle writer
+     * moves its position along with the others' (a PostgreSQL writer does so every second), so it
+     * holds the safe position back only that long.
      */
     public Map<String, Long> safePositions() {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        receivedTokens().forEach((stream, byInstance) -> byInstance.values().stream().min(Long::compare)
-                .ifPresent(min -> out.put(stream, min)));
-        return out;
+        return receiver == null ? Map.of() : receiver.safePositions();
     }
 
     /** The streamer, when this process writes streams (for its counters). */

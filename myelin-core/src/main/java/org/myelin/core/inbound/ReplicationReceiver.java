@@ -227,6 +227,23 @@ public final class ReplicationReceiver implements AutoCloseable {
         return copy;
     }
 
+    /**
+     * Each followed stream's safe position: the least token over its writers, below which no row of
+     * theirs can still arrive. A writer counts once heard of, or, before that, at its token in the
+     * resume positions when listed there (a worker told of every writer, as by its state file, never
+     * reports a position past a writer it has not heard from yet).
+     */
+    public Map<String, Long> safePositions() {
+        Map<String, Map<String, Long>> known = new java.util.TreeMap<>();
+        resume.tokens().forEach((stream, byInstance) -> known.put(stream, new java.util.TreeMap<>(byInstance)));
+        tokens.forEach((stream, byInstance) -> known.computeIfAbsent(stream, k -> new java.util.TreeMap<>())
+                .putAll(byInstance));
+        Map<String, Long> out = new java.util.TreeMap<>();
+        known.forEach((stream, byInstance) -> byInstance.values().stream().min(Long::compare)
+                .ifPresent(min -> out.put(stream, min)));
+        return out;
+    }
+
     /** Rows handed to the handler. */
     public long rowsDelivered() {
         return rowsDelivered.sum();

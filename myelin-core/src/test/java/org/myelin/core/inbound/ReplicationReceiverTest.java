@@ -75,6 +75,38 @@ class ReplicationReceiverTest {
         assertThat(r.tokens()).isEqualTo(Map.of("events", Map.of("master", 6L)));
     }
 
+    /**
+     * Two writers of one stream on one link (a Redis bus), both listed in the resume positions: the
+     * safe position counts the one not heard of yet at its resume token; one writer's POSITION does
+     * not let the other's RDATA skip rows this worker has not seen (that RDATA is dropped and the
+     * writer's POSITION fetches the gap); batches of the two writers interleave.
+     */
+    @Test
+    void theSafePositionCountsResumedWritersAndASecondWritersRdataNeverSkipsItsGap() {
+        Map<String, List<StreamRow>> byWriter = Map.of(
+                "w1", List.of(new StreamRow(2, RawJson.of("[2]")), new StreamRow(4, RawJson.of("[4]")),
+                        new StreamRow(5, RawJson.of("[5]")), new StreamRow(6, RawJson.of("[6]"))),
+                "w2", List.of(new StreamRow(1, RawJson.of("[1]")), new StreamRow(3, RawJson.of("[3]"))));
+        UpdateFunction shared = (instance, from, upto, limit) -> new UpdateBatch(byWriter.get(instance).stream()
+                .filter(row -> row.token() > from && row.token() <= upto).toList(), upto, false);
+        ReplicationReceiver r = new ReplicationReceiver("worker1", InboundStreams.of(Map.of("events", shared)),
+                handler, tasks, ResumePositions.of(Map.of("events", Map.of("w1", 0L, "w2", 0L))), 100, 10_000,
+                Duration.ofMillis(500));
+        r.connected(link);
+        assertThat(r.safePositions()).as("both writers counted before either is heard").isEqualTo(
+                Map.of("events", 0L));
+        feed(r, link, "POSITION events w2 3 3", "RDATA events w1 5 [5]", "RDATA events w1 6 [6]");
+        await().untilAsserted(() -> assertThat(r.rdataDropped()).isEqualTo(2));
+        assertThat(r.safePositions()).isEqualTo(Map.of("events", 0L));
+        feed(r, link, "POSITION events w1 6 6", "RDATA events w1 batch [\"7a\"]", "RDATA events w2 8 [8]",
+                "RDATA events w1 7 [\"7b\"]");
+        await().untilAsserted(() -> assertThat(delivered).containsExactly(
+                "events w2 1 [[1]]", "events w2 3 [[3]]",
+                "events w1 2 [[2]]", "events w1 4 [[4]]", "events w1 5 [[5]]", "events w1 6 [[6]]",
+                "events w2 8 [[8]]", "events w1 7 [[\"7a\"], [\"7b\"]]"));
+        assertThat(r.safePositions()).isEqualTo(Map.of("events", 7L));
+    }
+
     @Test
     void onASharedBusOneWritersPositionDoesNotLetAnotherWritersRdataSkipItsGap() {
         for (int i = 1; i <= 5; i++) {

@@ -4,22 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,27 +34,14 @@ import org.myelin.server.worker.WorkerProcess;
  * a restarted writer continues its tokens. Also the one-line error of an unreachable database.
  */
 class PostgresWritersTest {
-    private static final String BASE_URL = System.getenv().getOrDefault("MYELIN_TEST_PG_URL",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-
     @TempDir
     Path tmp;
-    private String schema;
+    private TestDatabase db;
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach
     void createSchema() {
-        schema = "myelin_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(BASE_URL); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            String why = "PostgreSQL at " + BASE_URL + " is unreachable: " + e.getMessage();
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError(why + " (CI=true: these tests must run)", e);
-            }
-            schema = null;
-            Assumptions.abort(why);
-        }
+        db = TestDatabase.create("myelin_e2e_");
     }
 
     @AfterEach
@@ -68,15 +49,13 @@ class PostgresWritersTest {
         for (int i = open.size() - 1; i >= 0; i--) {
             open.get(i).close();
         }
-        if (schema != null) {
-            try (Connection c = DriverManager.getConnection(BASE_URL); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
+        if (db != null) {
+            db.close();
         }
     }
 
     private String url() {
-        return BASE_URL + "&currentSchema=" + schema;
+        return db.url();
     }
 
     private MainProcess writer(String instance) throws Exception {
