@@ -74,6 +74,18 @@ public interface StreamStore extends AutoCloseable {
     UpdateBatch getUpdates(String stream, String instance, long fromToken, long uptoToken, int limit);
 
     /**
+     * How far {@code instance}'s rows of {@code stream} are persisted, as this store knows after
+     * one of its appends returned {@code lastAppended}: every token of that writer up to the answer
+     * is committed (or abandoned for good). A streamer announces no further, or a row committed
+     * later below it would never be sent. Appends that commit in token order (the default: SQLite
+     * serializes them) answer {@code lastAppended}; where they commit in any order (PostgreSQL) the
+     * answer stays below the oldest append still in flight.
+     */
+    default long persistedUpTo(String stream, String instance, long lastAppended) {
+        return lastAppended;
+    }
+
+    /**
      * Whether several writer processes share this store's token sequence per stream (PostgreSQL),
      * so that a writer idle on a stream must move its position along with the others' (see
      * {@link #advanceIdle}); false where tokens are per (stream, writer), as on SQLite.

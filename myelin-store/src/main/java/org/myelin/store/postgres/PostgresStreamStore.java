@@ -535,6 +535,23 @@ public final class PostgresStreamStore implements StreamStore {
     }
 
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the position last written for this writer by this store, which an append writes
+     * before it returns, up to just below the oldest append of this writer still in flight.
+     */
+    @Override
+    public long persistedUpTo(String stream, String instance, long lastAppended) {
+        WriterTokens writer = writers.get(stream + '\u0000' + instance);
+        if (writer == null) {
+            return 0;
+        }
+        synchronized (writer) {
+            return writer.written();
+        }
+    }
+
     @Override
     public boolean writersShareTokens() {
         return true;

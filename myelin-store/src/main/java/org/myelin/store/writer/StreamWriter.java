@@ -24,8 +24,9 @@ import org.myelin.store.TransactionWork;
  * which announces it to connected workers with a {@code POSITION} before any of its rows.
  *
  * <p>Keeping the current token in memory spares the streamer a query per stream and wake-up; the
- * store stays the source of truth across restarts. Safe to call from many threads: the store
- * serializes appends, and a token only moves forward once its rows are committed.
+ * store stays the source of truth across restarts. Safe to call from many threads: a stream's
+ * current token only moves forward, and only to where every row of this writer at or below it is
+ * committed ({@link StreamStore#persistedUpTo}: on PostgreSQL appends commit in any order).
  *
  * <p>Wiring (the {@code Myelin} facade of {@code myelin-node} does it for you):
  *
@@ -113,7 +114,7 @@ public final class StreamWriter {
      */
     public List<Long> append(String stream, List<RawJson> rows, boolean sameToken) {
         AtomicLong token = stream(stream);
-        return streamed(token, store.append(stream, instance, rows, sameToken));
+        return streamed(stream, token, store.append(stream, instance, rows, sameToken));
     }
 
     /**
@@ -127,7 +128,7 @@ public final class StreamWriter {
      */
     public List<Long> appendInTransaction(String stream, boolean sameToken, TransactionWork work) {
         AtomicLong token = stream(stream);
-        return streamed(token, store.appendInTransaction(stream, instance, sameToken, work));
+        return streamed(stream, token, store.appendInTransaction(stream, instance, sameToken, work));
     }
 
     /**
@@ -222,9 +223,12 @@ public final class StreamWriter {
         return token != null ? token : addStream(stream);
     }
 
-    private List<Long> streamed(AtomicLong token, List<Long> tokens) {
+    private List<Long> streamed(String stream, AtomicLong token, List<Long> tokens) {
         if (!tokens.isEmpty()) {
-            token.accumulateAndGet(tokens.get(tokens.size() - 1), Math::max);
+            // not simply the last token: on PostgreSQL an older append of this writer may still be
+            // in flight, and the streamer must not pass its rows before they are committed
+            long persisted = store.persistedUpTo(stream, instance, tokens.get(tokens.size() - 1));
+            token.accumulateAndGet(persisted, Math::max);
             engine.poke();
         }
         return tokens;
