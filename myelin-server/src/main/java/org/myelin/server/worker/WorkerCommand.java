@@ -128,6 +128,13 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "Default: none.")
     HostPort listenHttp;
 
+    @CommandLine.Option(names = "--write-caches",
+            description = "Also write the caches stream, as any Synapse process may: rows POSTed to "
+                    + "/_myelin/v1/streams/caches on --listen-http are stored under this worker's --name in the "
+                    + "writers' PostgreSQL database and streamed to every process on the Redis bus. Needs "
+                    + "--database and --redis.")
+    boolean writeCaches;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -193,6 +200,11 @@ public final class WorkerCommand implements Callable<Integer> {
             err.println("  --catch-up-url URL of its HTTP listener with MYELIN_REPLICATION_SECRET set.");
             return 2;
         }
+        if (writeCaches && (database == null || redis == null)) {
+            err.println("myelin worker: --write-caches needs --database URL (the writers' PostgreSQL database, where");
+            err.println("  the rows go) and --redis URI (the bus that carries them to the other processes).");
+            return 2;
+        }
         ResumePositions resume;
         StateFile stateFile = state == null ? null : new StateFile(state);
         Map<String, Map<String, Long>> saved = Map.of();
@@ -256,7 +268,7 @@ public final class WorkerCommand implements Callable<Integer> {
             WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
                     resume, follow, TcpSettings.defaults().withDialect(dialect));
             worker = redis == null ? WorkerProcess.start(config, printer, UnaryOperator.identity(), presence)
-                    : WorkerProcess.startOnRedis(config, RedisTransport.parseUri(redis), printer, presence);
+                    : WorkerProcess.startOnRedis(config, RedisTransport.parseUri(redis), printer, presence, writeCaches);
         } catch (StoreException | IllegalArgumentException e) {
             started.complete(null);
             if (unhook(hook, stopped) && saver != null) {

@@ -40,6 +40,9 @@ import org.myelin.redis.RedisTransport;
 import org.myelin.server.cli.HostPort;
 import org.myelin.tcp.EngineLinks;
 import org.myelin.store.StreamStore;
+import org.myelin.store.writer.StreamWriter;
+import org.myelin.core.cache.CacheInvalidations;
+import org.myelin.http.api.AppendRowsEndpoint;
 import org.myelin.store.Stores;
 import org.myelin.store.sqlite.SqliteStreamStore;
 import org.myelin.tcp.LinkListener;
@@ -70,10 +73,18 @@ public final class WorkerProcess implements AutoCloseable {
     private final CommandRouter router = CommandRouter.callbacksOnly();
     private final Ticker ticker;
     private final WorkerMetrics metrics;
+    /** Appends this worker's {@code caches} rows under its own name, when started to write them. */
+    private final StreamWriter cachesWriter;
+    /** Moves the idle position of {@link #cachesWriter} along with the other writers'. */
+    private final AutoCloseable cachesIdle;
 
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
-            UnaryOperator<LinkListener> decorate, Presence presenceOptions, RedisURI redisUri) {
+            UnaryOperator<LinkListener> decorate, Presence presenceOptions, RedisURI redisUri, boolean writeCaches) {
         this.config = config;
+        if (writeCaches && (redisUri == null || !(config.catchUp() instanceof CatchUpSource.Database))) {
+            throw new IllegalArgumentException("a worker writes caches rows to the writers' PostgreSQL database"
+                    + " (--database URL) and streams them on the Redis bus (--redis URI): give both");
+        }
         // a 1.66 writer hears no device ids: a user's syncs on all devices must count as one
         this.presence = new SyncingUsers(presenceOptions.instanceId(), presenceOptions.sync(),
                 System::currentTimeMillis, config.tcpSettings().dialect() != Dialect.SYNAPSE_1_66);
@@ -82,7 +93,8 @@ public final class WorkerProcess implements AutoCloseable {
             this.store = SqliteStreamStore.openExisting(file.dataDir());
             catchUp = store::updateFunction;
         } else if (config.catchUp() instanceof CatchUpSource.Database database) {
-            this.store = Stores.openReader(database.url(), null);
+            // a worker writing caches rows is one of the stream's writers: it opens the store as one
+            this.store = writeCaches ? Stores.openWriter(database.url(), null) : Stores.openReader(database.url(), null);
             catchUp = store::updateFunction;
         } else if (config.catchUp() instanceof CatchUpSource.OverHttpPerWriter remote) {
             this.store = null;
@@ -111,8 +123,18 @@ public final class WorkerProcess implements AutoCloseable {
             ReplicationEngine.Builder builder = ReplicationEngine.builder(config.name()).follow(streams, handler)
                     .onConnection(links).onConnection(presence).onCommand(router);
             builder.startFrom(config.resume());
+            this.cachesWriter = writeCaches
+                    ? new StreamWriter(store, config.name(), List.of(CacheInvalidations.STREAM)) : null;
+            if (cachesWriter != null) {
+                cachesWriter.addTo(builder); // answers REPLICATE with its caches POSITION, streams its rows
+            }
             built = builder.build();
             this.engine = built;
+            if (cachesWriter != null) {
+                cachesWriter.attach(engine);
+            }
+            this.cachesIdle = cachesWriter == null ? () -> {}
+                    : cachesWriter.advanceIdleEvery(StreamWriter.IDLE_POSITION_INTERVAL);
             if (redisUri == null) {
                 this.redis = null;
                 this.client = new TcpClient(config.connect().host(), config.connect().port(), config.name(),
@@ -149,7 +171,8 @@ public final class WorkerProcess implements AutoCloseable {
      *     Myelin database
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler) {
-        return new WorkerProcess(config, handler, UnaryOperator.identity(), Presence.forName(config.name()), null);
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), Presence.forName(config.name()), null,
+                false);
     }
 
     /**
@@ -165,7 +188,39 @@ public final class WorkerProcess implements AutoCloseable {
     public static WorkerProcess startOnRedis(WorkerConfig config, RedisURI redisUri, ReplicationDataHandler handler,
             Presence presence) {
         return new WorkerProcess(config, handler, UnaryOperator.identity(), presence,
-                java.util.Objects.requireNonNull(redisUri));
+                java.util.Objects.requireNonNull(redisUri), false);
+    }
+
+    /**
+     * As {@link #startOnRedis(WorkerConfig, RedisURI, ReplicationDataHandler, Presence)}; with
+     * {@code writeCaches} the worker also writes the {@code caches} stream, as any Synapse process
+     * may: {@link #appendCaches} (and {@code POST /_myelin/v1/streams/caches} on its HTTP port)
+     * appends rows under the worker's own name to the writers' PostgreSQL database, streams them on
+     * the bus and answers {@code REPLICATE} with its {@code caches} position.
+     *
+     * @throws IllegalArgumentException with {@code writeCaches}, if the worker does not catch up from
+     *     a PostgreSQL database
+     */
+    public static WorkerProcess startOnRedis(WorkerConfig config, RedisURI redisUri, ReplicationDataHandler handler,
+            Presence presence, boolean writeCaches) {
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), presence,
+                java.util.Objects.requireNonNull(redisUri), writeCaches);
+    }
+
+    /**
+     * Appends {@code caches} rows (Synapse's {@code [cache_func, keys, invalidation_ts]}) under this
+     * worker's instance name, each with its own token, and streams them to every other process.
+     *
+     * @return the token of each row
+     * @throws IllegalStateException if this worker was not started to write caches
+     * @throws IllegalArgumentException if a row is not JSON
+     * @throws org.myelin.store.StoreException if the database refused the rows (nothing written)
+     */
+    public List<Long> appendCaches(List<org.myelin.protocol.RawJson> rows) {
+        if (cachesWriter == null) {
+            throw new IllegalStateException("worker '" + config.name() + "' was not started to write caches");
+        }
+        return cachesWriter.append(CacheInvalidations.STREAM, rows);
     }
 
     /**
@@ -174,7 +229,7 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate) {
-        return new WorkerProcess(config, handler, decorate, Presence.forName(config.name()), null);
+        return new WorkerProcess(config, handler, decorate, Presence.forName(config.name()), null, false);
     }
 
     /**
@@ -183,7 +238,7 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate, Presence presence) {
-        return new WorkerProcess(config, handler, decorate, presence, null);
+        return new WorkerProcess(config, handler, decorate, presence, null, false);
     }
 
     /** The users syncing on this worker: {@code setSyncing} is the library API of {@code /sync}. */
@@ -235,13 +290,23 @@ public final class WorkerProcess implements AutoCloseable {
      * {@code POST /_myelin/v1/user_ip}, {@code GET /_myelin/v1/status}, {@code GET /metrics}.
      */
     public List<Route> httpEndpoints() {
-        return List.of(
+        List<Route> routes = new java.util.ArrayList<>(List.of(
                 new Route("POST", SyncEndpoint.ROUTE, new SyncEndpoint(presence)),
                 new Route("POST", UserIpEndpoint.ROUTE, new UserIpEndpoint(this::reportUserIp,
                         System::currentTimeMillis)),
                 new Route("GET", StatusEndpoint.ROUTE, new StatusEndpoint(this::status)),
                 new Route("GET", MetricsEndpoint.ROUTE, new MetricsEndpoint(WorkerMetrics.CONTENT_TYPE,
-                        metrics::write)));
+                        metrics::write))));
+        if (cachesWriter != null) {
+            routes.add(new Route("POST", AppendRowsEndpoint.ROUTE, new AppendRowsEndpoint((stream, rows, sameToken) -> {
+                if (!CacheInvalidations.STREAM.equals(stream)) {
+                    throw new IllegalArgumentException("a worker writes only the caches stream; write '" + stream
+                            + "' through a writer (myelin main)");
+                }
+                return cachesWriter.append(stream, rows, sameToken);
+            })));
+        }
+        return List.copyOf(routes);
     }
 
     /**
@@ -329,6 +394,11 @@ public final class WorkerProcess implements AutoCloseable {
         }
         ticker.close();
         presence.close();
+        try {
+            cachesIdle.close();
+        } catch (Exception e) {
+            log.warn("cannot stop moving the idle caches position: {}", e.toString());
+        }
         synchronized (this) {
             if (http != null) {
                 http.close();
