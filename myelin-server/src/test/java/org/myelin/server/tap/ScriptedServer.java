@@ -17,9 +17,19 @@ final class ScriptedServer implements AutoCloseable {
 
     /** @param closeAfter whether to hang up once the lines are sent */
     ScriptedServer(List<String> lines, boolean closeAfter) throws IOException {
+        this(List.of(lines), List.of(closeAfter));
+    }
+
+    /**
+     * Plays {@code scripts.get(n)} to the n-th client (the last script to any later one): a main that
+     * restarts between two connections, say. Hangs up after script n when {@code closeAfter.get(n)}.
+     */
+    ScriptedServer(List<List<String>> scripts, List<Boolean> closeAfterEach) throws IOException {
         socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
-            while (!socket.isClosed()) {
+            for (int n = 0; !socket.isClosed(); n++) {
+                List<String> lines = scripts.get(Math.min(n, scripts.size() - 1));
+                boolean closeAfter = closeAfterEach.get(Math.min(n, closeAfterEach.size() - 1));
                 try {
                     Socket client = socket.accept();
                     clients.add(client);
@@ -42,6 +52,13 @@ final class ScriptedServer implements AutoCloseable {
 
     int port() {
         return socket.getLocalPort();
+    }
+
+    /** Hangs up on every client connected so far (a main going away); the next one gets the next script. */
+    void hangUp() throws IOException {
+        for (Socket c : clients) {
+            c.close();
+        }
     }
 
     @Override
