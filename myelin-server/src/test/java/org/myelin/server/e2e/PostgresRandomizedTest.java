@@ -133,29 +133,32 @@ class PostgresRandomizedTest {
             }, "safe-position-sampler");
             sampler.start();
 
-            // writer1 appends 110 times, writer2 40 times and then stays idle
+            // writer1 appends 110 times, writer2 40 times and then stays idle; at 6 random points of
+            // writer1's run (while writer2 may be writing too) a random worker is stopped and restarted
             int[] appends = {110, 40};
+            java.util.Set<Integer> restartAt = new java.util.TreeSet<>();
+            while (restartAt.size() < 6) {
+                restartAt.add(5 + random.nextInt(100));
+            }
+            java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
             List<CompletableFuture<Void>> writing = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
                 int writer = w;
                 writing.add(CompletableFuture.runAsync(() -> {
                     Random r = new Random(SEED * 31 + writer);
                     for (int i = 1; i <= appends[writer]; i++) {
+                        if (writer == 0 && restartAt.contains(i)) {
+                            Slot slot = slots.get(random.nextInt(slots.size()));
+                            slot.run.worker().close();
+                            start(slot, redis, writers.get(0).tcpPort(), writerUrls, violations);
+                            restarts.incrementAndGet();
+                        }
                         append(writers.get(writer), WRITERS.get(writer), i, r, acked.get(WRITERS.get(writer)));
                     }
                 }));
             }
-            // restart workers at random points while the writers write
-            int restarts = 0;
-            while (!CompletableFuture.allOf(writing.toArray(CompletableFuture[]::new)).isDone()) {
-                Thread.sleep(100 + random.nextInt(250));
-                Slot slot = slots.get(random.nextInt(slots.size()));
-                slot.run.worker().close();
-                start(slot, redis, writers.get(0).tcpPort(), writerUrls, violations);
-                restarts++;
-            }
-            CompletableFuture.allOf(writing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            assertThat(restarts).as("workers restarted mid-stream").isGreaterThanOrEqualTo(3);
+            CompletableFuture.allOf(writing.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+            assertThat(restarts.get()).as("workers restarted mid-stream").isEqualTo(6);
 
             long lastToken = acked.values().stream().flatMap(List::stream)
                     .mapToLong(line -> Long.parseLong(line.split(" ")[1])).max().orElseThrow();
