@@ -43,8 +43,10 @@ final class RowPrinter implements ReplicationDataHandler, AutoCloseable {
     private final ScheduledExecutorService flusher;
     /** Positions whose rows are written but not yet flushed, per stream then instance; guarded by out. */
     private final Map<String, Map<String, Long>> unflushed = new HashMap<>();
-    /** Characters written since the last flush; guarded by out. */
-    private long pendingChars;
+    /** Lines not yet handed to {@link #out}, written to it in one call per flush; guarded by out. */
+    private final StringBuilder buffer = new StringBuilder(FLUSH_BYTES + 4096);
+    /** The start of a line up to the token, per stream then instance; guarded by out. */
+    private final Map<String, Map<String, String>> heads = new HashMap<>();
     /** Whether a delayed flush is scheduled; guarded by out. */
     private boolean flushScheduled;
 
@@ -69,16 +71,12 @@ final class RowPrinter implements ReplicationDataHandler, AutoCloseable {
 
     @Override
     public void onRows(String stream, String instance, long token, List<RawJson> rows) throws IOException {
-        String prefix = "{\"stream\":" + quote(stream) + ",\"instance\":" + quote(instance) + ",\"token\":" + token
-                + ",\"row\":";
         synchronized (out) {
             checkNotFailed();
+            String head = heads.computeIfAbsent(stream, s -> new HashMap<>()).computeIfAbsent(instance,
+                    i -> "{\"stream\":" + quote(stream) + ",\"instance\":" + quote(i) + ",\"token\":");
             for (RawJson row : rows) {
-                String text = row.canonicalText();
-                out.write(prefix);
-                out.write(text);
-                out.write("}\n");
-                pendingChars += prefix.length() + text.length() + 2;
+                buffer.append(head).append(token).append(",\"row\":").append(row.canonicalText()).append("}\n");
             }
             written(stream, instance, token);
         }
@@ -95,7 +93,7 @@ final class RowPrinter implements ReplicationDataHandler, AutoCloseable {
     /** Notes a position whose rows are written; flushes now when much waits, else soon. Holds out. */
     private void written(String stream, String instance, long token) throws IOException {
         unflushed.computeIfAbsent(stream, s -> new HashMap<>()).put(instance, token);
-        if (pendingChars >= FLUSH_BYTES) {
+        if (buffer.length() >= FLUSH_BYTES) {
             flushHeld();
         } else if (!flushScheduled) {
             flushScheduled = true;
@@ -120,10 +118,11 @@ final class RowPrinter implements ReplicationDataHandler, AutoCloseable {
 
     private void flushHeld() throws IOException {
         flushScheduled = false;
-        pendingChars = 0;
         if (unflushed.isEmpty()) {
             return;
         }
+        out.append(buffer);
+        buffer.setLength(0);
         checkOutput(); // PrintWriter.checkError flushes, then tells whether anything failed
         unflushed.forEach((stream, perInstance) -> perInstance.forEach((instance, token) ->
                 printed.printed(stream, instance, token)));
