@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class ReplicationEngine implements AutoCloseable {
+    /** Rows asked for per catch-up read unless configured: one read per 10,000 rows missed. */
+    public static final int DEFAULT_CATCH_UP_PAGE_ROWS = 10_000;
+
     private static final Logger log = LoggerFactory.getLogger(ReplicationEngine.class);
 
     private final String instanceName;
@@ -58,7 +61,7 @@ public final class ReplicationEngine implements AutoCloseable {
         this.streamer = b.outbound.isEmpty() ? null
                 : new ReplicationStreamer(b.instanceName, b.outbound, b.fetchLimit, b.maxLineBytes, b.retryDelay);
         this.receiver = b.inbound == null ? null
-                : new ReplicationReceiver(b.instanceName, b.inbound, b.handler, tasks, b.resume, b.fetchLimit,
+                : new ReplicationReceiver(b.instanceName, b.inbound, b.handler, tasks, b.resume, b.catchUpPageRows,
                         b.maxQueuedPerLink, b.announceGrace);
         this.connectionListeners = List.copyOf(b.connectionListeners);
         this.commands = b.listener == null ? null
@@ -228,6 +231,7 @@ public final class ReplicationEngine implements AutoCloseable {
         private CommandListener listener;
         private final List<ConnectionListener> connectionListeners = new ArrayList<>();
         private int fetchLimit = 100;
+        private int catchUpPageRows = DEFAULT_CATCH_UP_PAGE_ROWS;
         private int maxQueuedPerLink = 10_000;
         private int maxLineBytes = Framing.DEFAULT_MAX_LINE_BYTES;
         private Duration retryDelay = Duration.ofSeconds(1);
@@ -300,12 +304,31 @@ public final class ReplicationEngine implements AutoCloseable {
             return this;
         }
 
-        /** Rows per update-function call (default 100, as the reference). */
+        /**
+         * Rows per update-function call, both when streaming (default 100, as the reference) and
+         * when catching up (default {@value ReplicationEngine#DEFAULT_CATCH_UP_PAGE_ROWS}); to set
+         * the catch-up page alone, call {@link #catchUpPageRows} after this.
+         */
         public Builder fetchLimit(int rows) {
             if (rows < 1) {
                 throw new IllegalArgumentException("fetch limit must be positive");
             }
             this.fetchLimit = rows;
+            this.catchUpPageRows = rows;
+            return this;
+        }
+
+        /**
+         * Rows asked for per update-function call when catching up (default
+         * {@value ReplicationEngine#DEFAULT_CATCH_UP_PAGE_ROWS}). Large pages make a worker far behind
+         * catch up in few round trips; a source may answer fewer (a Synapse main caps its HTTP answer
+         * at its own limit and says {@code limited}, and the worker asks again).
+         */
+        public Builder catchUpPageRows(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("catch-up page rows must be positive");
+            }
+            this.catchUpPageRows = rows;
             return this;
         }
 

@@ -13,6 +13,7 @@ import picocli.CommandLine;
 @CommandLine.Command(
         name = "bench",
         mixinStandardHelpOptions = true,
+        subcommands = CatchUpCommand.class,
         sortOptions = false,
         description = {
             "Measure end-to-end replication throughput and latency against a polling baseline.",

@@ -10,7 +10,10 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.myelin.core.link.ReplicationConnection;
-import org.myelin.core.stream.TokenGroup;
+import org.myelin.core.stream.StreamRow;
 import org.myelin.core.stream.UpdateBatch;
 import org.myelin.core.stream.UpdateFunction;
 import org.myelin.core.task.BackgroundTasks;
@@ -40,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code batch} rows wait for the next numbered row; rows at or below the current token are
  *       dropped (already seen).
  *   <li>POSITION with {@code prev <= cur <= new}: nothing missing; otherwise rows {@code (cur, new]}
- *       are fetched through the update function in batches until not limited, and handled before
+ *       are fetched through the update function in pages until not limited (the next page read
+ *       while the current one is handed over), and handled before
  *       any later RDATA. {@code cur > new} means the writer's stream was reset: resync to {@code new}.
  *   <li>A failed catch-up or handler closes the link (the token stays put), so the rows are fetched
  *       again after reconnecting; the client's backoff is reset only once every stream caught up.
@@ -71,6 +75,8 @@ public final class ReplicationReceiver implements AutoCloseable {
     private final int fetchLimit;
     private final int maxQueued;
     private final ScheduledExecutorService timer;
+    /** Reads the next catch-up page while the current one is handed over; threads exist while used. */
+    private final ExecutorService prefetch;
     private final Set<String> warnedUnannounced = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final Map<String, StreamQueue> queues = new ConcurrentHashMap<>();
@@ -126,6 +132,11 @@ public final class ReplicationReceiver implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.prefetch = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "replication-" + instanceName + "-prefetch");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -138,6 +149,7 @@ public final class ReplicationReceiver implements AutoCloseable {
         closed = true;
         links.values().forEach(LinkState::stop);
         timer.shutdownNow();
+        prefetch.shutdown(); // reads in flight were interrupted by their links' stop
     }
 
     /** A link opened; its streams start "not caught up". */
@@ -391,23 +403,68 @@ public final class ReplicationReceiver implements AutoCloseable {
             catchUps.increment();
             log.debug("catching up stream {} of {} from {} to {}", stream, instance, from, upto);
             long current = from;
+            UpdateBatch batch = link.fetch(updates, instance, current, upto, fetchLimit);
             while (true) {
-                UpdateBatch batch = link.fetch(updates, instance, current, upto, fetchLimit);
-                for (TokenGroup group : TokenGroup.of(batch.rows())) {
-                    if (group.token() > current) {
-                        deliver(link, instance, group.token(), group.rows());
-                        current = group.token();
+                CompletableFuture<UpdateBatch> next = null;
+                if (batch.limited()) {
+                    if (batch.uptoToken() <= current && batch.rows().isEmpty()) {
+                        throw new IllegalStateException("update function for " + stream + " made no progress at "
+                                + current);
                     }
+                    // The next page is read while this one is handed over, so that the source's
+                    // latency (a database or HTTP round trip) and the handler's work overlap.
+                    next = link.fetchAhead(updates, instance, Math.max(current, batch.uptoToken()), upto, fetchLimit);
                 }
+                current = deliverPage(link, instance, current, batch.rows());
                 if (!batch.limited()) {
                     return;
                 }
-                if (batch.uptoToken() <= current && batch.rows().isEmpty()) {
-                    throw new IllegalStateException("update function for " + stream + " made no progress at "
-                            + current);
-                }
                 current = Math.max(current, batch.uptoToken());
+                batch = next != null ? LinkState.await(next)
+                        : link.fetch(updates, instance, current, upto, fetchLimit);
             }
+        }
+
+        /**
+         * Hands a page's rows to the handler, one token group at a time, skipping tokens at or below
+         * {@code current}; returns the last token delivered. The token is recorded once per page
+         * (and on a failure, at the last group handled), not per group.
+         */
+        private long deliverPage(LinkState link, String instance, long current, List<StreamRow> rows)
+                throws Exception {
+            long delivered = current;
+            long count = 0;
+            try {
+                for (int i = 0, n = rows.size(); i < n; ) {
+                    long token = rows.get(i).token();
+                    int end = i + 1;
+                    while (end < n && rows.get(end).token() == token) {
+                        end++;
+                    }
+                    if (token > delivered) {
+                        List<RawJson> group;
+                        if (end - i == 1) {
+                            group = List.of(rows.get(i).row());
+                        } else {
+                            group = new ArrayList<>(end - i);
+                            for (int k = i; k < end; k++) {
+                                group.add(rows.get(k).row());
+                            }
+                        }
+                        link.checkOpen(); // between token groups: a closed link or receiver delivers nothing more
+                        handler.onRows(stream, instance, token, group);
+                        delivered = token;
+                        count += end - i;
+                    }
+                    i = end;
+                }
+            } finally {
+                if (delivered != current) {
+                    setToken(stream, instance, delivered);
+                    rowsDelivered.add(count);
+                }
+            }
+            return delivered;
         }
 
         private void deliver(LinkState link, String instance, long token, List<RawJson> rows) throws Exception {
@@ -482,6 +539,43 @@ public final class ReplicationReceiver implements AutoCloseable {
                 if (closed || ReplicationReceiver.this.closed) {
                     Thread.interrupted(); // an interrupt meant for this fetch must not hit the next task
                 }
+            }
+        }
+
+        /**
+         * Starts reading the next page on the prefetch pool; interruptible by {@link #stop()} like
+         * {@link #fetch}. Falls back to a read on the caller's thread when the pool is closed.
+         */
+        CompletableFuture<UpdateBatch> fetchAhead(UpdateFunction updates, String instance, long from, long upto,
+                int limit) throws Exception {
+            CompletableFuture<UpdateBatch> page = new CompletableFuture<>();
+            try {
+                prefetch.execute(() -> {
+                    try {
+                        page.complete(fetch(updates, instance, from, upto, limit));
+                    } catch (Throwable t) {
+                        page.completeExceptionally(t);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                page.complete(fetch(updates, instance, from, upto, limit));
+            }
+            return page;
+        }
+
+        /** The page read ahead, or what its read threw. */
+        static UpdateBatch await(CompletableFuture<UpdateBatch> page) throws Exception {
+            try {
+                return page.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception ex) {
+                    throw ex;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw e;
             }
         }
 

@@ -2,6 +2,8 @@ package org.myelin.http.catchup;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * with {@code Authorization: Bearer <replication_secret>} answers
  * {@code {"updates": [[token, row], ...], "upto_token": N, "limited": bool}} for this writer's rows.
  *
+ * <p>An optional {@code limit} query parameter (Myelin's, which Synapse's own endpoint ignores) asks
+ * for up to that many rows per answer, at most {@link #MAX_ROWS_PER_ANSWER}; without it an answer
+ * holds about {@link #ROWS_PER_ANSWER}, as Synapse's.
+ *
  * <p>Unknown stream or bad tokens: 400; missing secret: 401; wrong secret: 403 (the reference answers
  * 500). The secret is compared in constant time. Rows never change once written, so an answer is the
  * same for the same request and a retried transaction id needs no response cache.
@@ -31,8 +37,13 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
     public static final String PATH = "/_synapse/replication/get_repl_stream_updates/";
     /** The route to mount the endpoint at (stream and transaction id are percent-decoded path segments). */
     public static final String ROUTE = PATH + "{stream}/{txn_id}";
-    /** Rows per answer, as the reference's target row count. */
+    /** Rows per answer when the request names no {@code limit}, as the reference's target row count. */
     public static final int ROWS_PER_ANSWER = 100;
+    /**
+     * The most rows an answer holds, whatever {@code limit} asks: bounds the memory and time of one
+     * request (about 2 MB of 150-byte rows).
+     */
+    public static final int MAX_ROWS_PER_ANSWER = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(StreamUpdatesHandler.class);
 
@@ -77,25 +88,64 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
         }
         UpdateBatch batch;
         try {
-            batch = updates.get().getUpdates(instanceName, parsed.from(), parsed.upto(), ROWS_PER_ANSWER);
+            batch = updates.get().getUpdates(instanceName, parsed.from(), parsed.upto(), parsed.limit());
         } catch (Exception e) {
             log.error("catch-up read of {} ({}, {}] failed", parsed.stream(), parsed.from(), parsed.upto(), e);
             return reply(500, error("M_UNKNOWN", "cannot read the stream now"));
         }
-        return reply(200, render(batch));
+        return new HttpResponse(200, "application/json", renderBytes(batch), Map.of());
     }
 
     /** The answer, with each row's JSON copied as stored (never parsed). */
     static String render(UpdateBatch batch) {
-        StringBuilder out = new StringBuilder(64 + batch.rows().size() * 160).append("{\"updates\":[");
-        boolean first = true;
-        for (StreamRow row : batch.rows()) {
-            out.append(first ? "[" : ",[").append(row.token()).append(',').append(row.row().canonicalText())
-                    .append(']');
-            first = false;
+        return new String(renderBytes(batch), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The answer as bytes. Canonical row text is ASCII, so each character is one byte: the rows are
+     * copied straight into one array sized for them, with no intermediate string of the whole page.
+     */
+    static byte[] renderBytes(UpdateBatch batch) {
+        List<StreamRow> rows = batch.rows();
+        String[] texts = new String[rows.size()];
+        int size = 64;
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = rows.get(i).row().canonicalText();
+            size += texts[i].length() + 23; // "[" token "," row "]" ","
         }
-        return out.append("],\"upto_token\":").append(batch.uptoToken()).append(",\"limited\":")
-                .append(batch.limited()).append('}').toString();
+        Ascii out = new Ascii(size);
+        out.append("{\"updates\":[");
+        for (int i = 0; i < texts.length; i++) {
+            out.append(i == 0 ? "[" : ",[").append(Long.toString(rows.get(i).token())).append(",").append(texts[i])
+                    .append("]");
+        }
+        return out.append("],\"upto_token\":").append(Long.toString(batch.uptoToken())).append(",\"limited\":")
+                .append(Boolean.toString(batch.limited())).append("}").bytes();
+    }
+
+    /** A growable byte buffer for ASCII text. */
+    private static final class Ascii {
+        private byte[] buf;
+        private int len;
+
+        Ascii(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        @SuppressWarnings("deprecation") // the byte-per-char copy is exactly what ASCII text needs
+        Ascii append(String s) {
+            int n = s.length();
+            if (len + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            }
+            s.getBytes(0, n, buf, len); // ASCII only: the low byte of each char is the char
+            len += n;
+            return this;
+        }
+
+        byte[] bytes() {
+            return len == buf.length ? buf : Arrays.copyOf(buf, len);
+        }
     }
 
     private static String error(String code, String message) {
@@ -107,7 +157,7 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
     }
 
     /** One parsed request. */
-    record Request(String stream, String txnId, long from, long upto) {
+    record Request(String stream, String txnId, long from, long upto, int limit) {
         /** Reads the route's {@code stream} and {@code txn_id} segments and the two tokens. */
         static Request parse(HttpRequest request) {
             String stream = request.pathParams().get("stream");
@@ -120,7 +170,16 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
             if (from == null || upto == null) {
                 throw new IllegalArgumentException("from_token and upto_token are required");
             }
-            return new Request(stream, txnId, number("from_token", from), number("upto_token", upto));
+            String limit = request.queryParam("limit").orElse(null);
+            int rows = ROWS_PER_ANSWER;
+            if (limit != null) {
+                long asked = number("limit", limit);
+                if (asked < 1) {
+                    throw new IllegalArgumentException("limit must be at least 1, got " + asked);
+                }
+                rows = (int) Math.min(asked, MAX_ROWS_PER_ANSWER);
+            }
+            return new Request(stream, txnId, number("from_token", from), number("upto_token", upto), rows);
         }
 
         private static long number(String key, String value) {

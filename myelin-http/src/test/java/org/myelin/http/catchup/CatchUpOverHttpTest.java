@@ -71,21 +71,52 @@ class CatchUpOverHttpTest {
     }
 
     @Test
-    void answersInTheReferenceFormatAndPagesByHundredRows() throws Exception {
+    void answersInTheReferenceFormatPagingByHundredRowsOrTheAskedLimit() throws Exception {
         HttpResponse<String> small = get(StreamUpdatesHandler.PATH + "events/tx1?from_token=10&upto_token=12",
                 "Bearer " + SECRET);
         assertThat(small.statusCode()).isEqualTo(200);
         assertThat(small.body()).isEqualTo(
                 "{\"updates\":[[11,[\"ev\",11]],[12,[\"ev\",12]]],\"upto_token\":12,\"limited\":false}");
 
-        HttpUpdateFunction client = new HttpUpdateFunction(http, base, "events", SECRET, Duration.ofSeconds(5));
-        UpdateBatch first = client.getUpdates("master", 0, 150, 10);
+        // without a limit (a Synapse client) an answer holds the reference's 100 rows
+        HttpResponse<String> page = get(StreamUpdatesHandler.PATH + "events/tx2?from_token=0&upto_token=150",
+                "Bearer " + SECRET);
+        UpdateBatch first = HttpUpdateFunction.parse(page.body());
         assertThat(first.rows()).hasSize(StreamUpdatesHandler.ROWS_PER_ANSWER);
         assertThat(first.limited()).isTrue();
         assertThat(first.uptoToken()).isEqualTo(100);
-        UpdateBatch rest = client.getUpdates("master", first.uptoToken(), 150, 10);
+
+        // Myelin's client asks for its page size with limit=, and pages on while limited
+        HttpUpdateFunction client = new HttpUpdateFunction(http, base, "events", SECRET, Duration.ofSeconds(5));
+        UpdateBatch ten = client.getUpdates("master", 0, 150, 10);
+        assertThat(ten.rows()).extracting(StreamRow::token).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(ten.limited()).isTrue();
+        assertThat(ten.uptoToken()).isEqualTo(10);
+        UpdateBatch rest = client.getUpdates("master", 100, 150, 1000);
         assertThat(rest.rows()).extracting(StreamRow::token).startsWith(101L).endsWith(150L);
         assertThat(rest.limited()).isFalse();
+        assertThat(get(StreamUpdatesHandler.PATH + "events/tx3?from_token=0&upto_token=5&limit=0", "Bearer " + SECRET)
+                .statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void parsesRowsAsSentAndRefusesWhatIsNotAnAnswer() {
+        UpdateBatch batch = HttpUpdateFunction.parse("{\"updates\":[[3,[\"a\",{\"b\":[1,2.50]}]],[4,\"x\"],"
+                + "[5, [\"\u00e9\", 1] ]],\"limited\":false,\"upto_token\":7,\"new_field\":{\"k\":[1]}}");
+        assertThat(batch.rows()).extracting(StreamRow::token).containsExactly(3L, 4L, 5L);
+        assertThat(batch.rows().get(0).row().text()).isEqualTo("[\"a\",{\"b\":[1,2.50]}]");
+        assertThat(batch.rows().get(1).row().text()).isEqualTo("\"x\"");
+        // not compact ASCII: re-encoded to the canonical form
+        assertThat(batch.rows().get(2).row().text()).isEqualTo("[\"\\u00e9\",1]");
+        assertThat(batch.uptoToken()).isEqualTo(7);
+        assertThat(batch.limited()).isFalse();
+        for (String bad : List.of("", "[]", "{\"updates\":[],\"upto_token\":1}", "{\"updates\":[[1]],\"upto_token\":1,"
+                + "\"limited\":false}", "{\"updates\":[[1,2,3]],\"upto_token\":1,\"limited\":false}",
+                "{\"updates\":[],\"upto_token\":1,\"limited\":false} x", "{\"updates\":[[1,[}]],\"upto_token\":1,"
+                + "\"limited\":false}", "{\"updates\":[[\"1\",2]],\"upto_token\":1,\"limited\":false}")) {
+            assertThatThrownBy(() -> HttpUpdateFunction.parse(bad)).as(bad)
+                    .isInstanceOf(org.myelin.protocol.ProtocolException.class);
+        }
     }
 
     @Test

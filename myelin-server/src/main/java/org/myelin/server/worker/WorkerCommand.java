@@ -254,9 +254,12 @@ public final class WorkerCommand implements Callable<Integer> {
                 log.warn("myelin worker: stopping before the worker finished starting: {}", e.toString());
             }
             if (running != null) {
-                stop(running, saver, out); // CLEAR_USER_SYNC first, then the link closes, then the last state
-            } else if (saver != null) {
-                saver.close();
+                stop(running, printer, saver); // CLEAR_USER_SYNC first, then the link closes, then the last state
+            } else {
+                printer.close();
+                if (saver != null) {
+                    saver.close();
+                }
             }
             stopped.countDown();
             outcome.complete(0);
@@ -271,8 +274,11 @@ public final class WorkerCommand implements Callable<Integer> {
                     : WorkerProcess.startOnRedis(config, RedisTransport.parseUri(redis), printer, presence, writeCaches);
         } catch (StoreException | IllegalArgumentException e) {
             started.complete(null);
-            if (unhook(hook, stopped) && saver != null) {
-                saver.close();
+            if (unhook(hook, stopped)) {
+                printer.close();
+                if (saver != null) {
+                    saver.close();
+                }
             }
             err.println("myelin worker: " + e.getMessage());
             return 2;
@@ -286,7 +292,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 worker.listenHttp(listenHttp.host(), listenHttp.port());
             } catch (java.io.IOException e) {
                 if (unhook(hook, stopped)) {
-                    stop(worker, saver, out);
+                    stop(worker, printer, saver);
                 }
                 err.println("myelin worker: " + e.getMessage());
                 return 1;
@@ -308,7 +314,7 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         int status = outcome.get();
         if (status != 0 && unhook(hook, stopped)) {
-            stop(worker, saver, out);
+            stop(worker, printer, saver);
         }
         return status;
     }
@@ -327,10 +333,13 @@ public final class WorkerCommand implements Callable<Integer> {
         }
     }
 
-    /** The engine first (no row after it), then the final state save covering what was printed. */
-    private static void stop(WorkerProcess worker, StateSaver saver, PrintWriter out) {
+    /**
+     * The engine first (no row after it), then the last flush of the output (which reports the
+     * positions it covers), then the final state save covering what was printed.
+     */
+    private static void stop(WorkerProcess worker, RowPrinter printer, StateSaver saver) {
         worker.close();
-        out.flush();
+        printer.close();
         if (saver != null) {
             saver.close();
         }

@@ -160,7 +160,7 @@ final class PgReader {
     private static List<StreamRow> toStreamRows(List<Row> rows) {
         List<StreamRow> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            out.add(new StreamRow(row.token(), RawJson.of(row.json())));
+            out.add(new StreamRow(row.token(), RawJson.ofCanonical(row.json())));
         }
         return out;
     }
