@@ -97,8 +97,8 @@ function renderLinks(status) {
     el("td", {}, l.name), el("td", {}, l.address), el("td", {}, l.transport),
     el("td", { class: "state-" + l.state }, l.state),
     el("td", { class: "num" }, fmt(l.pending_commands ?? 0)),
-    el("td", { class: "num" }, l.lag === undefined ? "–" : fmt(l.lag)),
-    el("td", { class: "num" }, l.lag_ms === undefined ? "–" : fmt(l.lag_ms))));
+    el("td", { class: "num" + (l.lag > 0 ? " behind" : "") }, l.lag === undefined ? "–" : fmt(l.lag)),
+    el("td", { class: "num" + (l.lag_ms > 0 ? " behind" : "") }, l.lag_ms === undefined ? "–" : fmt(l.lag_ms))));
   fillBody(document.getElementById("links"), rows, 7);
 }
 
