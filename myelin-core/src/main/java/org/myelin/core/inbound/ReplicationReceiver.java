@@ -250,6 +250,16 @@ public final class ReplicationReceiver implements AutoCloseable {
         return out;
     }
 
+    /**
+     * RDATA received (not echoes) of each followed stream (Synapse's
+     * {@code synapse_replication_tcp_protocol_inbound_rdata_count}).
+     */
+    public Map<String, Long> rdataReceivedByStream() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        queues.forEach((stream, queue) -> out.put(stream, queue.rdataReceived.sum()));
+        return out;
+    }
+
     /** Rows fetched out of band (catch-up) and handed to the handler. */
     public long catchUpRows() {
         return catchUpRows.sum();
@@ -304,12 +314,17 @@ public final class ReplicationReceiver implements AutoCloseable {
         private final AtomicBoolean draining = new AtomicBoolean();
         /** Items waiting (ConcurrentLinkedQueue.size() walks the queue). */
         final AtomicInteger size = new AtomicInteger();
+        /** RDATA received for this stream, echoes not included. */
+        final LongAdder rdataReceived = new LongAdder();
 
         StreamQueue(String stream) {
             this.stream = stream;
         }
 
         void add(LinkState link, Command command) {
+            if (command instanceof RdataCommand) {
+                rdataReceived.increment();
+            }
             size.incrementAndGet();
             items.add(new Item(link, command));
             scheduleDrain();

@@ -42,6 +42,8 @@ final class MainMetrics {
         SynapseMetrics.totalConnections(registry, serverName, () -> tcp.openLinks()
                 + (redis != null && redis.state() == org.myelin.redis.RedisState.CONNECTED ? 1 : 0));
         SynapseMetrics.streamUpdates(registry, serverName, engine);
+        SynapseMetrics.connectionsPerStream(registry, serverName, engine, () -> tcp.openLinks()
+                + (redis != null && redis.state() == org.myelin.redis.RedisState.CONNECTED ? 1 : 0));
         SynapseMetrics.backgroundProcesses(registry, serverName, engine);
         GaugeWithCallback.builder().name("myelin_links_in_catch_up_mode")
                 .help("Replication links in catch-up mode now (peer not keeping up: RDATA dropped, POSITION later).")

@@ -116,6 +116,35 @@ public final class SynapseMetrics {
     }
 
     /**
+     * {@code synapse_replication_tcp_protocol_inbound_rdata_count_total{stream_name, server_name}}: RDATA
+     * received by stream, this process's own echoes not included.
+     */
+    public static void inboundRdata(PrometheusRegistry registry, String serverName, ReplicationEngine engine) {
+        CounterWithCallback.builder().name("synapse_replication_tcp_protocol_inbound_rdata_count")
+                .help("RDATA commands received, by stream (echoes excluded)")
+                .labelNames("stream_name", "server_name")
+                .callback(cb -> engine.receiver().rdataReceivedByStream()
+                        .forEach((stream, n) -> cb.call(n, stream, serverName)))
+                .register(registry);
+    }
+
+    /**
+     * {@code synapse_replication_tcp_resource_connections_per_stream{stream_name, server_name}}: links open
+     * now that receive each stream this writer streams (every link: a {@code REPLICATE} subscribes to all).
+     */
+    public static void connectionsPerStream(PrometheusRegistry registry, String serverName, ReplicationEngine engine,
+            LongSupplier open) {
+        GaugeWithCallback.builder().name("synapse_replication_tcp_resource_connections_per_stream")
+                .help("Replication connections receiving each stream")
+                .labelNames("stream_name", "server_name")
+                .callback(cb -> {
+                    long links = open.getAsLong();
+                    engine.streamer().updatesByStream().keySet().forEach(stream -> cb.call(links, stream, serverName));
+                })
+                .register(registry);
+    }
+
+    /**
      * {@code synapse_background_process_start_count_total} and
      * {@code synapse_background_process_in_flight_count{name, server_name}}: the engine's background tasks
      * by name, as Synapse counts its background processes.

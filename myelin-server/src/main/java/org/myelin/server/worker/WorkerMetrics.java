@@ -46,6 +46,7 @@ final class WorkerMetrics {
                 ? (client.link().filter(Link::isOpen).isPresent() ? 1 : 0)
                 : (redis.state() == RedisState.CONNECTED ? 1 : 0));
         SynapseMetrics.commandQueue(registry, serverName, engine);
+        SynapseMetrics.inboundRdata(registry, serverName, engine);
         SynapseMetrics.backgroundProcesses(registry, serverName, engine);
         GaugeWithCallback.builder().name("myelin_received_lag_milliseconds")
                 .help("How long ago the oldest position each followed stream's writer announced and this worker has"

@@ -61,6 +61,8 @@ class MetricsEndpointsTest {
         assertThat(m.get("synapse_replication_tcp_resource_stream_updates_total{" + S + ",stream_name=\"typing\"}"))
                 .isZero();
         assertThat(m.get("synapse_replication_tcp_resource_total_connections{" + S + "}")).isEqualTo(1);
+        assertThat(m.get("synapse_replication_tcp_resource_connections_per_stream{" + S + ",stream_name=\"events\"}"))
+                .isEqualTo(1);
         assertThat(m.get("synapse_replication_tcp_protocol_pending_commands{name=\"w1\"," + S + "}")).isZero();
         assertThat(m.get("myelin_stream_position{stream=\"events\"}")).isEqualTo(5);
         assertThat(m.get("myelin_links_in_catch_up_mode")).isZero();
@@ -96,6 +98,8 @@ class MetricsEndpointsTest {
         });
         assertThat(w.get("synapse_replication_tcp_resource_total_connections{" + S + "}")).isEqualTo(1);
         assertThat(w.get("synapse_replication_tcp_command_queue{" + S + ",stream_name=\"events\"}")).isZero();
+        assertThat(w.get("synapse_replication_tcp_protocol_inbound_rdata_count_total{" + S + ",stream_name=\"events\"}"))
+                .isEqualTo(2);
         assertThat(w.get("synapse_background_process_start_count_total{name=\"replication-stream-events\"," + S + "}"))
                 .isGreaterThanOrEqualTo(1);
         assertThat(w.get("myelin_received_token{instance=\"master\",stream=\"events\"}")).isEqualTo(2);
