@@ -116,6 +116,7 @@ final class Publisher implements AutoCloseable {
             inFlight.release();
             if (error == null) {
                 transport.metrics().published.increment();
+                transport.metrics().bus.sent(out.command().type());
             } else {
                 failed(out, error);
             }

@@ -21,10 +21,19 @@ public final class RedisMetrics {
     final LongAdder streamCommandsDiscarded = new LongAdder();
     final LongAdder pingsSent = new LongAdder();
     final LongAdder listenerFailures = new LongAdder();
+    final org.myelin.core.metrics.CommandCounts commands = new org.myelin.core.metrics.CommandCounts();
+    /** Synapse counts every command on the bus under the connection name {@code redis}. */
+    final org.myelin.core.metrics.CommandCounts.Peer bus = commands.peer("redis");
 
     void reconnect(FailureCause cause) {
         reconnects.computeIfAbsent(cause.label(), k -> new LongAdder()).increment();
     }
+
+    /**
+     * Commands received (parsed, echoes not included) and published, by command, all under the peer
+     * name {@code redis} as Synapse counts them.
+     */
+    public org.myelin.core.metrics.CommandCounts commands() { return commands; }
 
     /** Subscriptions confirmed (each counts as a new link). */
     public long linksOpened() { return linksOpened.sum(); }

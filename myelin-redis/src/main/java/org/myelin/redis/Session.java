@@ -81,6 +81,7 @@ final class Session implements RedisPubSubListener<String, byte[]> {
             return;
         }
         metrics.received.increment();
+        metrics.bus.received(command.type());
         switch (command.type()) {
             case SERVER, PING, NAME, ERROR -> {
                 metrics.ignored.increment();

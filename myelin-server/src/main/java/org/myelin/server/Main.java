@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             DecodeCommand.class,
             BenchCommand.class,
             TortureCommand.class,
+            org.myelin.server.status.StatusCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

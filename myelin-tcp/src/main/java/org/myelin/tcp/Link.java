@@ -99,4 +99,12 @@ public interface Link {
      * resumes when every pause has been; so independent queues can each apply backpressure.
      */
     void setReading(boolean reading);
+
+    /**
+     * Commands waiting to be written (queued while the socket was not writable); approximate when
+     * read from another thread. Synapse's {@code synapse_replication_tcp_protocol_pending_commands}.
+     */
+    default int pendingCommands() {
+        return 0;
+    }
 }

@@ -104,6 +104,7 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
             link.closeWithError("invalid command: " + command.name());
             return;
         }
+        link.countReceived(command.type());
         if (command instanceof NameCommand || command instanceof ReplicateCommand) {
             link.handshakeDone();
         }

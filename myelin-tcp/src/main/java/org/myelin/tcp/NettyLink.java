@@ -76,6 +76,8 @@ final class NettyLink implements Link {
     private volatile State state = State.OPEN;
     private volatile String name;
     private volatile boolean catchUpVisible;
+    /** Where this link's commands are counted; re-resolved when the peer says its name. */
+    private volatile org.myelin.core.metrics.CommandCounts.Peer counts;
 
     // event loop only
     private ChannelHandlerContext ctx;
@@ -101,6 +103,7 @@ final class NettyLink implements Link {
         this.listener = listener;
         this.hooks = hooks;
         this.queue = new OutboundQueue(settings.maxQueuedBytes(), settings.maxQueuedCommands(), metrics);
+        this.counts = metrics.commands.peer(org.myelin.core.metrics.CommandCounts.ANONYMOUS);
         // A channel that never became active gets no channelInactive: finish the link here instead.
         channel.closeFuture().addListener(f -> {
             if (!active) {
@@ -365,6 +368,7 @@ final class NettyLink implements Link {
         ctx.write(Unpooled.wrappedBuffer(line), ctx.voidPromise());
         metrics.commandsSent.increment();
         metrics.bytesSent.add(line.length);
+        counts.sent(command.type());
         if (command.type() == CommandType.PING) {
             metrics.pingsSent.increment();
         }
@@ -496,6 +500,21 @@ final class NettyLink implements Link {
     /** Keeps the peer's name escaped and cut: it is shown and logged everywhere. */
     void setName(String name) {
         this.name = PeerText.name(name);
+        this.counts = metrics.commands.peer(this.name);
+    }
+
+    /** Counts a command received from the peer (under its name). */
+    void countReceived(CommandType type) {
+        counts.received(type);
+    }
+
+    /**
+     * Commands waiting in the outbound queue, read from any thread: approximate (the queue belongs to
+     * the event loop), for the pending-commands gauge.
+     */
+    @Override
+    public int pendingCommands() {
+        return queue.size();
     }
 
     /** Whether what the peer sends is still acted upon (not once the link started closing). */
@@ -528,6 +547,7 @@ final class NettyLink implements Link {
         byte[] line = CommandCodec.encodeLine(new ErrorCommand(reason), settings.dialect());
         metrics.errorsSent.increment();
         metrics.commandsSent.increment();
+        counts.sent(CommandType.ERROR);
         metrics.bytesSent.add(line.length);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(line)).addListener(ChannelFutureListener.CLOSE);
         Duration timeout = settings.closeTimeout();
@@ -585,6 +605,7 @@ final class NettyLink implements Link {
         log.info("{}: link closed: {}", this, reason);
         if (opened) {
             metrics.linksClosed.increment();
+            metrics.closeReasons.increment(closeKind(closeReason, lastPeerError));
             guard("onClose", () -> listener.onClose(this, reason));
         }
         try {
@@ -595,6 +616,32 @@ final class NettyLink implements Link {
         } finally {
             closeFuture.complete(null);
         }
+    }
+
+    /** A close reason as a short label for metrics (the reasons themselves are for logs). */
+    static String closeKind(String closeReason, String lastPeerError) {
+        if (closeReason == null) {
+            return lastPeerError != null ? "peer_error" : "peer_closed";
+        }
+        if (closeReason.startsWith("sent ERROR ping timeout")) {
+            return "ping_timeout";
+        }
+        if (closeReason.startsWith("sent ERROR Failed to keep up")) {
+            return "failed_to_keep_up";
+        }
+        if (closeReason.startsWith("sent ERROR")) {
+            return "error_sent";
+        }
+        if (closeReason.startsWith("socket unwritable")) {
+            return "unwritable";
+        }
+        if (closeReason.startsWith("connection error")) {
+            return "connection_error";
+        }
+        if (closeReason.startsWith("client shutting down")) {
+            return "shutdown";
+        }
+        return "aborted";
     }
 
     private void clearInbox() {

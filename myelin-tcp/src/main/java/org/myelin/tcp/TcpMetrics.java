@@ -1,6 +1,9 @@
 package org.myelin.tcp;
 
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.myelin.core.metrics.CommandCounts;
+import org.myelin.core.metrics.LabelledCounts;
 
 /**
  * Counters of one {@link TcpServer} or {@link TcpClient} (or several sharing it). Written by event
@@ -37,6 +40,8 @@ public final class TcpMetrics {
     final LongAdder handshakeTimeouts = new LongAdder();
     final LongAdder connectionsRefused = new LongAdder();
     final LongAdder wrongServerNames = new LongAdder();
+    final CommandCounts commands = new CommandCounts();
+    final LabelledCounts closeReasons = new LabelledCounts();
 
     /** Links that reached {@link LinkListener#onOpen} (server: accepted; client: SERVER checked). */
     public long linksOpened() { return linksOpened.sum(); }
@@ -133,4 +138,20 @@ public final class TcpMetrics {
 
     /** Client connections to a server whose {@code SERVER} name was not the expected one. */
     public long wrongServerNames() { return wrongServerNames.sum(); }
+
+    /**
+     * Commands received and sent by command and peer name (Synapse's
+     * {@code synapse_replication_tcp_protocol_inbound_commands}/{@code outbound_commands}); commands
+     * a link handles itself ({@code PING}, {@code NAME}, ...) included, a peer not named yet counted
+     * as {@code anon}.
+     */
+    public CommandCounts commands() { return commands; }
+
+    /**
+     * Links closed, by why ({@code peer_closed}, {@code peer_error}, {@code error_sent},
+     * {@code ping_timeout}, {@code failed_to_keep_up}, {@code unwritable}, {@code connection_error},
+     * {@code shutdown}, {@code aborted}): Synapse's {@code synapse_replication_tcp_protocol_close_reason}
+     * in Myelin's words. On a client these are its reconnect causes.
+     */
+    public Map<String, Long> closeReasons() { return closeReasons.snapshot(); }
 }

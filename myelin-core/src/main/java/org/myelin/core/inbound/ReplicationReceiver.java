@@ -85,7 +85,10 @@ public final class ReplicationReceiver implements AutoCloseable {
     private final Map<String, Map<String, Long>> tokens = new ConcurrentHashMap<>();
     /** The highest position each writer announced (RDATA or POSITION received, handled or not). */
     private final Map<String, Map<String, Long>> writerPositions = new ConcurrentHashMap<>();
+    /** When each (stream, writer) position was announced, for the lag in milliseconds. */
+    private final Map<String, Map<String, LagClock>> clocks = new ConcurrentHashMap<>();
     private final LongAdder rowsDelivered = new LongAdder();
+    private final LongAdder catchUpRows = new LongAdder();
     private final LongAdder rdataDropped = new LongAdder();
     private final LongAdder catchUps = new LongAdder();
     private final LongAdder pauses = new LongAdder();
@@ -230,6 +233,53 @@ public final class ReplicationReceiver implements AutoCloseable {
         }
         writerPositions.computeIfAbsent(stream, k -> new ConcurrentHashMap<>())
                 .merge(instance, position, (old, now) -> command instanceof PositionCommand ? now : Math.max(old, now));
+        clock(stream, instance).announced(position, System.nanoTime());
+    }
+
+    /**
+     * How far behind each followed (stream, writer) this process is, in milliseconds: how long ago the
+     * oldest position announced but not handled yet was announced. 0 when caught up; the same keys as
+     * {@link #lag()}.
+     */
+    public Map<String, Map<String, Long>> lagMillis() {
+        long now = System.nanoTime();
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        writerPositions.forEach((stream, byInstance) -> byInstance.forEach((instance, position) -> {
+            Long handledToken = currentToken(stream, instance);
+            long ms = handledToken == null ? 0 : clock(stream, instance).lagMillis(now);
+            out.computeIfAbsent(stream, k -> new java.util.TreeMap<>()).put(instance, ms);
+        }));
+        return out;
+    }
+
+    /**
+     * RDATA and POSITION received and waiting to be handled, by stream (Synapse's
+     * {@code synapse_replication_tcp_command_queue}).
+     */
+    public Map<String, Integer> queuedByStream() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        queues.forEach((stream, queue) -> out.put(stream, queue.size.get()));
+        return out;
+    }
+
+    /**
+     * RDATA received (not echoes) of each followed stream (Synapse's
+     * {@code synapse_replication_tcp_protocol_inbound_rdata_count}).
+     */
+    public Map<String, Long> rdataReceivedByStream() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        queues.forEach((stream, queue) -> out.put(stream, queue.rdataReceived.sum()));
+        return out;
+    }
+
+    /** Rows fetched out of band (catch-up) and handed to the handler. */
+    public long catchUpRows() {
+        return catchUpRows.sum();
+    }
+
+    private LagClock clock(String stream, String instance) {
+        return clocks.computeIfAbsent(stream, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(instance, k -> new LagClock());
     }
 
     /** The current token of every (stream, instance) this process has seen. */
@@ -283,6 +333,7 @@ public final class ReplicationReceiver implements AutoCloseable {
 
     private void setToken(String stream, String instance, long token) {
         tokens.computeIfAbsent(stream, s -> new ConcurrentHashMap<>()).put(instance, token);
+        clock(stream, instance).handled(token);
     }
 
     /** One stream's commands in arrival order, drained by at most one task at a time. */
@@ -290,12 +341,20 @@ public final class ReplicationReceiver implements AutoCloseable {
         private final String stream;
         private final Queue<Item> items = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean draining = new AtomicBoolean();
+        /** Items waiting (ConcurrentLinkedQueue.size() walks the queue). */
+        final AtomicInteger size = new AtomicInteger();
+        /** RDATA received for this stream, echoes not included. */
+        final LongAdder rdataReceived = new LongAdder();
 
         StreamQueue(String stream) {
             this.stream = stream;
         }
 
         void add(LinkState link, Command command) {
+            if (command instanceof RdataCommand) {
+                rdataReceived.increment();
+            }
+            size.incrementAndGet();
             items.add(new Item(link, command));
             scheduleDrain();
         }
@@ -309,6 +368,7 @@ public final class ReplicationReceiver implements AutoCloseable {
         private void drain() {
             try {
                 for (Item item; (item = items.poll()) != null; ) {
+                    size.decrementAndGet();
                     if (!item.link.closed && !closed && !item.link.failed.contains(stream)) {
                         handle(item);
                     }
@@ -462,6 +522,7 @@ public final class ReplicationReceiver implements AutoCloseable {
                 if (delivered != current) {
                     setToken(stream, instance, delivered);
                     rowsDelivered.add(count);
+                    catchUpRows.add(count);
                 }
             }
             return delivered;

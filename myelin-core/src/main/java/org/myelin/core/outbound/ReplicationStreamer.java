@@ -183,6 +183,19 @@ public final class ReplicationStreamer implements AutoCloseable {
         return positionsSent.sum();
     }
 
+    /**
+     * Rows sent as RDATA so far, by stream (Synapse's
+     * {@code synapse_replication_tcp_resource_stream_updates}); every stream this writer streams is
+     * listed, from 0.
+     */
+    public java.util.Map<String, Long> updatesByStream() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (StreamState s : streams) {
+            out.put(s.stream.name(), s.updates.sum());
+        }
+        return out;
+    }
+
     /** Rows that were too long for a line and went out of band instead. */
     public long oversizedRows() {
         return oversizedRows.sum();
@@ -276,6 +289,7 @@ public final class ReplicationStreamer implements AutoCloseable {
             long lastRowSent = s.lastSent;
             for (TokenGroup group : TokenGroup.of(batch.rows())) {
                 if (sendGroup(name, group)) {
+                    s.updates.add(group.rows().size());
                     lastRowSent = group.token();
                 } else {
                     // prev = the skipped token, so every reader below it fetches it out of band
@@ -344,6 +358,8 @@ public final class ReplicationStreamer implements AutoCloseable {
     private static final class StreamState {
         final OutboundStream stream;
         long lastSent;
+        /** Rows sent as RDATA (Synapse's stream_updates); read by metrics from other threads. */
+        final LongAdder updates = new LongAdder();
 
         StreamState(OutboundStream stream, long lastSent) {
             this.stream = stream;

@@ -20,6 +20,7 @@ import org.myelin.server.cli.HostPort;
  *   <li>{@code POST /_myelin/v1/streams/{stream}}: {@link AppendRowsEndpoint} over {@link StreamWriter#append}.
  *   <li>{@code GET /_myelin/v1/status}: streams, positions, connected links, task counters.
  *   <li>{@code GET /_myelin/v1/presence/{user_id}}: a user's presence and the instances syncing them.
+ *   <li>{@code GET /}: the live dashboard page ({@link org.myelin.server.dashboard.Dashboard}).
  *   <li>{@code GET /metrics}: the same and more for Prometheus (text format), JVM metrics included.
  *   <li>With a replication secret, Synapse's catch-up endpoint {@link StreamUpdatesHandler#ROUTE} for
  *       workers that cannot read the data directory.
@@ -39,6 +40,9 @@ final class HttpApi implements AutoCloseable {
                     metrics.write(body);
                     return body.toByteArray();
                 }));
+        for (org.myelin.http.endpoints.Route route : org.myelin.server.dashboard.Dashboard.routes()) {
+            routes.route(route.method(), route.path(), route.endpoint());
+        }
         if (replicationSecret != null) {
             routes.get(StreamUpdatesHandler.ROUTE,
                     new StreamUpdatesHandler(streams::updates, instance, replicationSecret));

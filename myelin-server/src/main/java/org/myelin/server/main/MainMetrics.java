@@ -14,6 +14,7 @@ import java.util.function.ToLongFunction;
 import org.myelin.core.ReplicationEngine;
 import org.myelin.redis.RedisTransport;
 import org.myelin.server.metrics.SharedMetrics;
+import org.myelin.server.metrics.SynapseMetrics;
 import org.myelin.tcp.TcpMetrics;
 
 /**
@@ -27,7 +28,28 @@ final class MainMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    MainMetrics(ReplicationEngine engine, TcpMetrics tcp, StreamWriter streams) {
+    /** Where commands are counted: the TCP server's, and the Redis link's once added. */
+    private final java.util.List<org.myelin.core.metrics.CommandCounts> commandSources =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile RedisTransport redis;
+
+    MainMetrics(ReplicationEngine engine, TcpMetrics tcp, java.util.function.Supplier<java.util.List<org.myelin.tcp.Link>> links,
+            StreamWriter streams, String serverName) {
+        commandSources.add(tcp.commands());
+        SynapseMetrics.commands(registry, serverName, commandSources);
+        SynapseMetrics.closeReasons(registry, serverName, tcp::closeReasons);
+        SynapseMetrics.pendingCommands(registry, serverName, links);
+        SynapseMetrics.totalConnections(registry, serverName, () -> tcp.openLinks()
+                + (redis != null && redis.state() == org.myelin.redis.RedisState.CONNECTED ? 1 : 0));
+        SynapseMetrics.streamUpdates(registry, serverName, engine);
+        SynapseMetrics.connectionsPerStream(registry, serverName, engine, () -> tcp.openLinks()
+                + (redis != null && redis.state() == org.myelin.redis.RedisState.CONNECTED ? 1 : 0));
+        SynapseMetrics.backgroundProcesses(registry, serverName, engine);
+        GaugeWithCallback.builder().name("myelin_links_in_catch_up_mode")
+                .help("Replication links in catch-up mode now (peer not keeping up: RDATA dropped, POSITION later).")
+                .callback(cb -> cb.call(links.get().stream().filter(org.myelin.tcp.Link::inCatchUpMode).count()))
+                .register(registry);
+
         GaugeWithCallback.builder().name("myelin_stream_position")
                 .help("Current token of each stream this process writes.")
                 .labelNames("stream")
@@ -83,6 +105,8 @@ final class MainMetrics {
 
     /** Adds the Redis link's state and counters ({@code myelin_redis_*}). */
     void addRedis(RedisTransport redis) {
+        this.redis = redis;
+        commandSources.add(redis.metrics().commands());
         SharedMetrics.redis(registry, redis);
     }
 

@@ -52,6 +52,10 @@ public final class MainProcess implements AutoCloseable {
     /** Moves this writer's idle positions along with the other writers' (PostgreSQL only). */
     private final AutoCloseable idlePositions;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Rows and commands per second over the last minutes, for status and the dashboard. */
+    private final org.myelin.server.metrics.RateHistory rates;
+    private final org.myelin.core.task.Ticker rateTicker;
+    private final long startedMillis = System.currentTimeMillis();
 
     private MainProcess(MainConfig config, PresenceSettings presence, boolean storeUserIps, RedisURI redisUri)
             throws IOException {
@@ -78,11 +82,15 @@ public final class MainProcess implements AutoCloseable {
             // the main stores client IPs, so it alone hears <server_name>/USER_IP
             this.redis = redisUri == null ? null : RedisTransport.start(redisUri,
                     RedisSettings.defaults(config.serverName()).withUserIp(storeUserIps), new EngineBus(engine));
-            MainMetrics metrics = new MainMetrics(engine, tcp.metrics(), streams);
+            MainMetrics metrics = new MainMetrics(engine, tcp.metrics(), tcp::links, streams, config.serverName());
             identity.registerMetrics(metrics.registry());
             if (redis != null) {
                 metrics.addRedis(redis);
             }
+            this.rates = new org.myelin.server.metrics.RateHistory(rateCounters());
+            this.rateTicker = new org.myelin.core.task.Ticker("rates",
+                    java.time.Duration.ofSeconds(org.myelin.server.metrics.RateHistory.PERIOD_SECONDS),
+                    () -> rates.sample(System.currentTimeMillis()));
             this.http = new HttpApi(config.listenHttp(), HttpSettings.defaults(), streams, this::status, metrics,
                     config.replicationSecret(), identity.presenceEndpoint(), config.instanceName());
             identity.start();
@@ -183,11 +191,29 @@ public final class MainProcess implements AutoCloseable {
         return streams.append(stream, rows, sameToken);
     }
 
-    /** The status document served at {@code /_myelin/v1/status}. */
+    /** The counters whose rates {@link #status()} shows over the last minutes. */
+    private java.util.Map<String, java.util.function.LongSupplier> rateCounters() {
+        java.util.Map<String, java.util.function.LongSupplier> counters = new java.util.LinkedHashMap<>();
+        counters.put("rows", () -> engine.streamer().rdataSent());
+        counters.put("commands_in", () -> tcp.metrics().commandsReceived()
+                + (redis == null ? 0 : redis.metrics().received()));
+        counters.put("commands_out", () -> tcp.metrics().commandsSent()
+                + (redis == null ? 0 : redis.metrics().published()));
+        return counters;
+    }
+
+    /**
+     * The status document served at {@code /_myelin/v1/status} (and read by {@code myelin status} and
+     * the dashboard): streams and positions, links, rates over the last minutes, counters.
+     */
     public ObjectNode status() {
         ObjectNode root = Json.mapper().createObjectNode()
+                .put("role", "main")
                 .put("server_name", config.serverName())
-                .put("instance", config.instanceName());
+                .put("instance", config.instanceName())
+                .put("uptime_s", (System.currentTimeMillis() - startedMillis) / 1000);
+        ObjectNode writers = root.putObject("stream_writers");
+        streams.positions().forEach((stream, token) -> writers.putObject(stream).put(config.instanceName(), token));
         ObjectNode positions = root.putObject("streams");
         streams.positions().forEach(positions::put);
         ArrayNode links = root.putArray("links");
@@ -196,8 +222,34 @@ public final class MainProcess implements AutoCloseable {
                     .put("id", link.id())
                     .put("name", link.name())
                     .put("address", String.valueOf(link.remoteAddress()))
-                    .put("catch_up_mode", link.inCatchUpMode());
+                    .put("transport", "tcp")
+                    .put("state", link.inCatchUpMode() ? "catch-up" : "open")
+                    .put("catch_up_mode", link.inCatchUpMode())
+                    .put("pending_commands", link.pendingCommands());
         }
+        if (redis != null) {
+            links.addObject().put("id", "redis").put("name", "redis").put("address", redis.address())
+                    .put("transport", "redis")
+                    .put("state", redis.state().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("catch_up_mode", false).put("pending_commands", redis.publishQueue());
+        }
+        org.myelin.server.metrics.RateHistory history = rates; // null while the constructor runs
+        if (history != null) {
+            history.putJson(root.putObject("rates"));
+        }
+        org.myelin.tcp.TcpMetrics t = tcp.metrics();
+        ObjectNode counters = root.putObject("counters");
+        counters.put("links_opened", t.linksOpened())
+                .put("catch_up_mode_entered", t.catchUpEntered())
+                .put("rdata_discarded", t.rdataDiscarded())
+                .put("errors_sent", t.errorsSent())
+                .put("errors_received", t.errorsReceived())
+                .put("parse_failures", t.parseFailures())
+                .put("invalid_commands", t.invalidCommands())
+                .put("ping_timeouts", t.pingTimeouts())
+                .put("tasks_failed", engine.taskStats().values().stream().mapToLong(x -> x.failed()).sum());
+        ObjectNode closes = root.putObject("close_reasons");
+        t.closeReasons().forEach(closes::put);
         ObjectNode streamer = root.putObject("streamer");
         streamer.put("rdata_sent", engine.streamer().rdataSent())
                 .put("positions_sent", engine.streamer().positionsSent())
@@ -252,7 +304,7 @@ public final class MainProcess implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        for (AutoCloseable c : new AutoCloseable[] {http, redis, tcp, idlePositions, engine, store}) {
+        for (AutoCloseable c : new AutoCloseable[] {rateTicker, http, redis, tcp, idlePositions, engine, store}) {
             if (c != null) {
                 try {
                     c.close();

@@ -1,6 +1,11 @@
 package org.myelin.server.worker;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import java.util.List;
+import org.myelin.redis.RedisState;
+import org.myelin.server.metrics.SynapseMetrics;
+import org.myelin.tcp.Link;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -30,7 +35,39 @@ final class WorkerMetrics {
 
     /** @param client the TCP link's client, or null on Redis; @param redis the Redis link, or null on TCP */
     WorkerMetrics(ReplicationEngine engine, TcpClient client, RedisTransport redis, SyncingUsers users,
-            CommandRouter router) {
+            CommandRouter router, String serverName) {
+        SynapseMetrics.commands(registry, serverName, client != null ? List.of(client.metrics().commands())
+                : List.of(redis.metrics().commands()));
+        SynapseMetrics.closeReasons(registry, serverName, client != null ? client.metrics()::closeReasons
+                : redis.metrics()::reconnectsByCause);
+        SynapseMetrics.pendingCommands(registry, serverName, () -> client == null ? List.of()
+                : client.link().filter(Link::isOpen).map(List::of).orElse(List.of()));
+        SynapseMetrics.totalConnections(registry, serverName, () -> client != null
+                ? (client.link().filter(Link::isOpen).isPresent() ? 1 : 0)
+                : (redis.state() == RedisState.CONNECTED ? 1 : 0));
+        SynapseMetrics.commandQueue(registry, serverName, engine);
+        SynapseMetrics.inboundRdata(registry, serverName, engine);
+        SynapseMetrics.backgroundProcesses(registry, serverName, engine);
+        GaugeWithCallback.builder().name("myelin_received_lag_milliseconds")
+                .help("How long ago the oldest position each followed stream's writer announced and this worker has"
+                        + " not handled yet was announced (0 when caught up), by writer instance.")
+                .labelNames("stream", "instance")
+                .callback(cb -> engine.receiver().lagMillis().forEach((stream, byInstance) ->
+                        byInstance.forEach((instance, ms) -> cb.call(ms, stream, instance))))
+                .register(registry);
+        counter("myelin_catch_up_rows", "Rows fetched out of band (catch-up) and handled.",
+                () -> engine.receiver().catchUpRows());
+        GaugeWithCallback.builder().name("myelin_links_in_catch_up_mode")
+                .help("1 when the link to the writer is in catch-up mode on this side (this worker congested).")
+                .callback(cb -> cb.call(client != null && client.link().filter(Link::inCatchUpMode).isPresent() ? 1 : 0))
+                .register(registry);
+        if (client != null) {
+            CounterWithCallback.builder().name("myelin_reconnects")
+                    .help("Links to the writer that ended (each followed by a reconnect), by cause.")
+                    .labelNames("cause")
+                    .callback(cb -> client.metrics().closeReasons().forEach((cause, n) -> cb.call(n, cause)))
+                    .register(registry);
+        }
         GaugeWithCallback.builder().name("myelin_received_token")
                 .help("Last token handled of each followed stream, by writer instance.")
                 .labelNames("stream", "instance")

@@ -77,6 +77,10 @@ public final class WorkerProcess implements AutoCloseable {
     private final StreamWriter cachesWriter;
     /** Moves the idle position of {@link #cachesWriter} along with the other writers'. */
     private final AutoCloseable cachesIdle;
+    /** Rows and commands per second over the last minutes, for status and the dashboard. */
+    private final org.myelin.server.metrics.RateHistory rates;
+    private final Ticker rateTicker;
+    private final long startedMillis = System.currentTimeMillis();
 
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate, Presence presenceOptions, RedisURI redisUri, boolean writeCaches) {
@@ -144,7 +148,11 @@ public final class WorkerProcess implements AutoCloseable {
                 this.redis = RedisTransport.start(redisUri, RedisSettings.defaults(config.serverName()),
                         new EngineBus(engine));
             }
-            this.metrics = new WorkerMetrics(engine, client, redis, presence, router);
+            this.metrics = new WorkerMetrics(engine, client, redis, presence, router, config.serverName());
+            this.rates = new org.myelin.server.metrics.RateHistory(rateCounters());
+            this.rateTicker = new Ticker("rates-" + config.name(),
+                    Duration.ofSeconds(org.myelin.server.metrics.RateHistory.PERIOD_SECONDS),
+                    () -> rates.sample(System.currentTimeMillis()));
             this.ticker = new Ticker("presence-" + presence.instanceId(), presenceOptions.sync().tickInterval(),
                     presence::tick);
         } catch (RuntimeException e) {
@@ -287,10 +295,11 @@ public final class WorkerProcess implements AutoCloseable {
 
     /**
      * The worker's HTTP endpoints, for an HTTP server to mount: {@code POST /_myelin/v1/sync/{user_id}},
-     * {@code POST /_myelin/v1/user_ip}, {@code GET /_myelin/v1/status}, {@code GET /metrics}.
+     * {@code POST /_myelin/v1/user_ip}, {@code GET /_myelin/v1/status}, {@code GET /metrics}, and the dashboard at {@code GET /}.
      */
     public List<Route> httpEndpoints() {
-        List<Route> routes = new java.util.ArrayList<>(List.of(
+        List<Route> routes = new java.util.ArrayList<>(org.myelin.server.dashboard.Dashboard.routes());
+        routes.addAll(List.of(
                 new Route("POST", SyncEndpoint.ROUTE, new SyncEndpoint(presence)),
                 new Route("POST", UserIpEndpoint.ROUTE, new UserIpEndpoint(this::reportUserIp,
                         System::currentTimeMillis)),
@@ -315,22 +324,72 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public ObjectNode status() {
         ObjectNode root = Json.mapper().createObjectNode()
+                .put("role", "worker")
+                .put("uptime_s", (System.currentTimeMillis() - startedMillis) / 1000)
                 .put("server_name", config.serverName())
                 .put("instance", config.name())
                 .put("instance_id", presence.instanceId())
                 .put("dialect", config.tcpSettings().dialect().configName());
         ArrayNode linkArray = root.putArray("links");
         if (client != null) {
-            client.link().filter(Link::isOpen).ifPresent(link -> linkArray.addObject()
-                    .put("id", link.id())
-                    .put("name", link.name())
-                    .put("address", String.valueOf(link.remoteAddress()))
-                    .put("catch_up_mode", link.inCatchUpMode()));
+            java.util.Optional<Link> open = client.link().filter(Link::isOpen);
+            ObjectNode l = linkArray.addObject();
+            if (open.isPresent()) {
+                Link link = open.get();
+                l.put("id", link.id()).put("name", link.name())
+                        .put("address", String.valueOf(link.remoteAddress()))
+                        .put("transport", "tcp")
+                        .put("state", link.inCatchUpMode() ? "catch-up" : "open")
+                        .put("catch_up_mode", link.inCatchUpMode())
+                        .put("pending_commands", link.pendingCommands());
+            } else {
+                l.put("id", "-").put("name", config.serverName())
+                        .put("address", String.valueOf(config.connect())).put("transport", "tcp")
+                        .put("state", "connecting").put("catch_up_mode", false).put("pending_commands", 0);
+            }
+            putLinkLag(l);
         }
         if (redis != null) {
             root.putObject("redis").put("state", redis.state().toString())
                     .put("address", String.valueOf(redis.address()))
                     .put("last_failure", redis.lastFailure());
+            ObjectNode l = linkArray.addObject().put("id", "redis").put("name", "redis")
+                    .put("address", String.valueOf(redis.address())).put("transport", "redis")
+                    .put("state", redis.state().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("catch_up_mode", false).put("pending_commands", redis.publishQueue());
+            putLinkLag(l);
+        }
+        ObjectNode writers = root.putObject("stream_writers");
+        engine.receivedTokens().forEach((stream, byInstance) -> {
+            ObjectNode s = writers.putObject(stream);
+            byInstance.forEach(s::put);
+        });
+        ObjectNode lagMs = root.putObject("lag_ms");
+        engine.receiver().lagMillis().forEach((stream, byInstance) -> {
+            ObjectNode s = lagMs.putObject(stream);
+            byInstance.forEach(s::put);
+        });
+        org.myelin.server.metrics.RateHistory history = rates; // null while the constructor runs
+        if (history != null) {
+            history.putJson(root.putObject("rates"));
+        }
+        ObjectNode counters = root.putObject("counters")
+                .put("catch_ups", engine.receiver().catchUps())
+                .put("catch_up_rows", engine.receiver().catchUpRows())
+                .put("rdata_dropped", engine.receiver().rdataDropped())
+                .put("tasks_failed", engine.taskStats().values().stream().mapToLong(x -> x.failed()).sum());
+        if (client != null) {
+            org.myelin.tcp.TcpMetrics t = client.metrics();
+            counters.put("links_opened", t.linksOpened()).put("errors_sent", t.errorsSent())
+                    .put("errors_received", t.errorsReceived()).put("parse_failures", t.parseFailures())
+                    .put("ping_timeouts", t.pingTimeouts());
+            ObjectNode reconnects = root.putObject("reconnects");
+            t.closeReasons().forEach(reconnects::put);
+        } else {
+            counters.put("links_opened", redis.metrics().linksOpened())
+                    .put("parse_failures", redis.metrics().parseFailures());
+            ObjectNode reconnects = root.putObject("reconnects");
+            redis.metrics().reconnectsByCause().forEach(reconnects::put);
         }
         ObjectNode streams = root.putObject("streams");
         engine.receivedTokens().forEach((stream, byInstance) -> {
@@ -359,6 +418,26 @@ public final class WorkerProcess implements AutoCloseable {
                 .put("started", st.started()).put("running", st.running()).put("failed", st.failed())
                 .put("seconds", st.totalNanos() / 1e9));
         return root;    }
+
+    /** The link's lag: the most tokens and milliseconds any followed (stream, writer) is behind. */
+    private void putLinkLag(ObjectNode link) {
+        long tokens = engine.receiver().lag().values().stream().flatMap(m -> m.values().stream())
+                .mapToLong(Long::longValue).max().orElse(0);
+        long ms = engine.receiver().lagMillis().values().stream().flatMap(m -> m.values().stream())
+                .mapToLong(Long::longValue).max().orElse(0);
+        link.put("lag", tokens).put("lag_ms", ms);
+    }
+
+    /** The counters whose rates {@link #status()} shows over the last minutes. */
+    private java.util.Map<String, java.util.function.LongSupplier> rateCounters() {
+        java.util.Map<String, java.util.function.LongSupplier> counters = new java.util.LinkedHashMap<>();
+        counters.put("rows", () -> engine.receiver().rowsDelivered());
+        counters.put("commands_in", () -> client != null ? client.metrics().commandsReceived()
+                : redis.metrics().received());
+        counters.put("commands_out", () -> client != null ? client.metrics().commandsSent()
+                : redis.metrics().published());
+        return counters;
+    }
 
     /** The engine (tokens, counters). */
     public ReplicationEngine engine() {
@@ -393,6 +472,7 @@ public final class WorkerProcess implements AutoCloseable {
             return;
         }
         ticker.close();
+        rateTicker.close();
         presence.close();
         try {
             cachesIdle.close();

@@ -217,7 +217,8 @@ class PresenceEndToEndTest {
         Map<String, HttpEndpoint> routes = new HashMap<>();
         worker.process.httpEndpoints().forEach(r -> routes.put(r.method() + " " + r.path(), r.endpoint()));
         assertThat(routes).containsOnlyKeys("POST /_myelin/v1/sync/{user_id}", "POST /_myelin/v1/user_ip",
-                "GET /_myelin/v1/status", "GET /metrics");
+                "GET /_myelin/v1/status", "GET /metrics", "GET /", "GET /dashboard/dashboard.css",
+                "GET /dashboard/dashboard.js");
 
         HttpResponse sync = routes.get("POST /_myelin/v1/sync/{user_id}").handle(
                 request("POST", Map.of("user_id", "@fay:test.local"), "{\"syncing\":true}"));
