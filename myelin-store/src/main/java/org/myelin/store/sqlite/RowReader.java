@@ -158,7 +158,8 @@ final class RowReader {
         List<StreamRow> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
             // Stored in canonical form by the writer: wrap without parsing.
-            out.add(new StreamRow(row.token(), RawJson.of(row.json())));
+            // stored compact after a parse (StoredRows): no scan again per row read
+            out.add(new StreamRow(row.token(), RawJson.ofStored(row.json())));
         }
         return out;
     }
