@@ -2,6 +2,7 @@ package org.myelin.tcp;
 
 import java.net.SocketAddress;
 import java.util.concurrent.CompletionStage;
+import org.myelin.core.link.EncodedBurst;
 import org.myelin.protocol.Command;
 import org.myelin.protocol.Dialect;
 import org.myelin.protocol.Side;
@@ -68,6 +69,16 @@ public interface Link {
      *     array is shared and must not be changed afterwards
      */
     void sendEncoded(Command command, byte[] line);
+
+    /**
+     * Sends commands encoded once for many links, in order, with the same rules as
+     * {@link #sendEncoded} for each; a link with nothing queued writes them in one go.
+     */
+    default void sendBurst(EncodedBurst burst) {
+        for (int i = 0; i < burst.size(); i++) {
+            sendEncoded(burst.command(i), burst.line(i));
+        }
+    }
 
     /**
      * Sends {@code ERROR <reason>} and closes the connection once it is written; a close that does not

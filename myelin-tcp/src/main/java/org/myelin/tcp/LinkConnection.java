@@ -1,5 +1,6 @@
 package org.myelin.tcp;
 
+import org.myelin.core.link.EncodedBurst;
 import org.myelin.core.link.ReplicationConnection;
 import org.myelin.protocol.Command;
 
@@ -18,6 +19,11 @@ record LinkConnection(Link link) implements ReplicationConnection {
     @Override
     public void sendEncoded(Command command, byte[] line) {
         link.sendEncoded(command, line);
+    }
+
+    @Override
+    public void sendBurst(EncodedBurst burst) {
+        link.sendBurst(burst);
     }
 
     @Override

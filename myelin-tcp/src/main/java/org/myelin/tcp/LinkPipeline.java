@@ -3,8 +3,6 @@ package org.myelin.tcp;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 import org.myelin.protocol.Side;
 
 /** Builds the handlers of one link's channel, the same way for both ends. */
@@ -25,9 +23,8 @@ final class LinkPipeline {
             channel.config().setOption(ChannelOption.SO_SNDBUF, settings.socketSendBufferBytes());
         }
         ChannelPipeline pipeline = channel.pipeline();
-        // First, so that it sees raw bytes in ("nothing arrived") and every write out ("nothing sent").
-        pipeline.addLast("idle", new IdleStateHandler(settings.pingTimeout().toNanos(),
-                settings.pingInterval().toNanos(), 0, TimeUnit.NANOSECONDS));
+        // First, so that it sees raw bytes in ("nothing arrived") and every flush out ("nothing sent").
+        pipeline.addLast("idle", new KeepaliveHandler(settings.pingTimeout().toNanos(), settings.pingInterval().toNanos()));
         pipeline.addLast("lines", new LineDecoder(settings.maxLineBytes()));
         pipeline.addLast("link", side == Side.SERVER
                 ? LinkHandler.server(link, metrics, hooks, localName)

@@ -72,6 +72,8 @@ final class OutboundQueue {
     private final Map<String, Map<String, Slot>> replaceable = new HashMap<>();
     private long bytes;
     private boolean catchUp;
+    /** What tripped the last entry into catch-up mode, for the log. */
+    private String catchUpCause = "";
 
     OutboundQueue(long maxBytes, int maxCommands, TcpMetrics metrics) {
         this.maxBytes = maxBytes;
@@ -97,6 +99,7 @@ final class OutboundQueue {
         }
         if (overBounds(line)) {
             if (!catchUp) {
+                catchUpCause = cause(line);
                 enterCatchUp();
                 if (command instanceof RdataCommand rdata) {
                     return discard(rdata);
@@ -117,6 +120,18 @@ final class OutboundQueue {
             replaceable.computeIfAbsent(position.stream(), s -> new HashMap<>()).put(position.instance(), slot);
         }
         return Admission.QUEUED;
+    }
+
+    /** Names the bound a command of that line would cross, with the figures before anything is discarded. */
+    private String cause(byte[] line) {
+        boolean count = queue.size() + 1 > maxCommands;
+        return String.format("%s: %,d commands (bound %,d) and %,d bytes (bound %,d) queued behind an unwritable socket",
+                count ? "the command bound" : "the byte bound", queue.size(), maxCommands, bytes, maxBytes);
+    }
+
+    /** Why the queue last entered catch-up mode ("" if it never did). */
+    String catchUpCause() {
+        return catchUpCause;
     }
 
     private boolean overBounds(byte[] line) {
@@ -184,6 +199,14 @@ final class OutboundQueue {
 
     boolean isEmpty() {
         return queue.isEmpty();
+    }
+
+    /**
+     * Nothing waits, nothing is being discarded: every command admitted now (on a writable socket)
+     * would be written as it comes.
+     */
+    boolean idle() {
+        return !catchUp && queue.isEmpty() && gaps.isEmpty();
     }
 
     boolean inCatchUp() {

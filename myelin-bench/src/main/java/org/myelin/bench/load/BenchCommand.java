@@ -13,7 +13,7 @@ import picocli.CommandLine;
 @CommandLine.Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = CatchUpCommand.class,
+        subcommands = {CatchUpCommand.class, org.myelin.bench.fanout.FanoutCommand.class},
         sortOptions = false,
         description = {
             "Measure end-to-end replication throughput and latency against a polling baseline.",
@@ -38,6 +38,9 @@ import picocli.CommandLine;
                 + "RDATA, N readers open the SQLite file read-only and poll it every 10 ms for rows after the "
                 + "last one they saw, with the same checks and latency measurement. Disable it with "
                 + "--no-baseline.",
+            "",
+            "'myelin bench fanout' measures pure fan-out instead (in-memory stream, readers in another JVM, "
+                + "against a plain Netty server): see 'myelin bench fanout --help'.",
             "",
             "Exit status: 0 when every run passed, 1 when a run failed (lost, duplicated, reordered or "
                 + "late rows; a link that never came up), 2 for bad options. Logs go to stderr; "

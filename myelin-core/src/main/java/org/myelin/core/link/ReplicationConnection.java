@@ -21,6 +21,17 @@ public interface ReplicationConnection {
         send(command);
     }
 
+    /**
+     * Sends commands encoded once for many links, in order, as if each were given to
+     * {@link #sendEncoded}; a transport that can write them at once (one buffer, one hand-off, one
+     * flush) overrides this. The streamer sends a stream's new rows this way.
+     */
+    default void sendBurst(EncodedBurst burst) {
+        for (int i = 0; i < burst.size(); i++) {
+            sendEncoded(burst.command(i), burst.line(i));
+        }
+    }
+
     /** Sends {@code ERROR <reason>} and closes the link; a client link then reconnects. */
     void close(String errorReason);
 

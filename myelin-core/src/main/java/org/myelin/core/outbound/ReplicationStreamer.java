@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
+import org.myelin.core.link.EncodedBurst;
 import org.myelin.core.link.ReplicationConnection;
 import org.myelin.core.stream.TokenGroup;
 import org.myelin.core.stream.UpdateBatch;
@@ -287,19 +288,21 @@ public final class ReplicationStreamer implements AutoCloseable {
             }
             long upto = batch.limited() ? batch.uptoToken() : current;
             long lastRowSent = s.lastSent;
+            // the whole batch as one burst: each line encoded once, one hand-off and one write per link
+            Burst burst = new Burst();
             for (TokenGroup group : TokenGroup.of(batch.rows())) {
-                if (sendGroup(name, group)) {
+                if (addGroup(burst, name, group)) {
                     s.updates.add(group.rows().size());
-                    lastRowSent = group.token();
                 } else {
                     // prev = the skipped token, so every reader below it fetches it out of band
-                    broadcast(new PositionCommand(name, instanceName, group.token(), group.token()));
-                    lastRowSent = group.token();
+                    burst.addPosition(new PositionCommand(name, instanceName, group.token(), group.token()));
                 }
+                lastRowSent = group.token();
             }
             if (lastRowSent < upto) {
-                broadcast(new PositionCommand(name, instanceName, lastRowSent, upto));
+                burst.addPosition(new PositionCommand(name, instanceName, lastRowSent, upto));
             }
+            burst.send();
             s.lastSent = upto;
             if (!batch.limited()) {
                 return true;
@@ -307,11 +310,10 @@ public final class ReplicationStreamer implements AutoCloseable {
         }
     }
 
-    /** Sends one token's rows; false (nothing sent) if one of them does not fit on a line. */
-    private boolean sendGroup(String stream, TokenGroup group) {
-        List<RdataCommand> commands = new ArrayList<>(group.rows().size());
-        List<byte[]> lines = new ArrayList<>(group.rows().size());
+    /** Adds one token's rows to a burst; false (nothing added) if one of them does not fit on a line. */
+    private boolean addGroup(Burst burst, String stream, TokenGroup group) {
         List<RawJson> rows = group.rows();
+        int mark = burst.commands.size();
         for (int i = 0; i < rows.size(); i++) {
             RdataCommand command = new RdataCommand(stream, instanceName,
                     i == rows.size() - 1 ? Long.valueOf(group.token()) : null, rows.get(i));
@@ -320,18 +322,54 @@ public final class ReplicationStreamer implements AutoCloseable {
                 oversizedRows.increment();
                 log.warn("row of stream {} at token {} is {} bytes, over the {}-byte line limit: "
                         + "readers will fetch it out of band", stream, group.token(), line.length - 1, maxLineBytes);
+                burst.truncate(mark);
                 return false;
             }
-            commands.add(command);
-            lines.add(line);
-        }
-        for (int i = 0; i < commands.size(); i++) {
-            for (ReplicationConnection c : connections) {
-                c.sendEncoded(commands.get(i), lines.get(i));
-            }
-            rdataSent.increment();
+            burst.add(command, line, true);
         }
         return true;
+    }
+
+    /** Commands of one batch, sent together; counted once per burst, not per line. */
+    private final class Burst {
+        final List<Command> commands = new ArrayList<>();
+        final List<byte[]> lines = new ArrayList<>();
+        int rdata;
+        int positions;
+
+        void add(Command command, byte[] line, boolean isRdata) {
+            commands.add(command);
+            lines.add(line);
+            if (isRdata) {
+                rdata++;
+            } else {
+                positions++;
+            }
+        }
+
+        void addPosition(PositionCommand position) {
+            add(position, CommandCodec.encodeLine(position, Dialect.LATEST), false);
+        }
+
+        void truncate(int size) {
+            while (commands.size() > size) {
+                commands.remove(commands.size() - 1);
+                lines.remove(lines.size() - 1);
+                rdata--;
+            }
+        }
+
+        void send() {
+            if (commands.isEmpty()) {
+                return;
+            }
+            EncodedBurst encoded = new EncodedBurst(commands, lines);
+            for (ReplicationConnection c : connections) {
+                c.sendBurst(encoded);
+            }
+            rdataSent.add(rdata);
+            positionsSent.add(positions);
+        }
     }
 
     private void broadcast(Command command) {

@@ -160,7 +160,8 @@ final class PgReader {
     private static List<StreamRow> toStreamRows(List<Row> rows) {
         List<StreamRow> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            out.add(new StreamRow(row.token(), RawJson.ofCanonical(row.json())));
+            // stored compact after a parse (StoredRows): no scan again per row read
+            out.add(new StreamRow(row.token(), RawJson.ofStored(row.json())));
         }
         return out;
     }

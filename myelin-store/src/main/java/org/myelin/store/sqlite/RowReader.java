@@ -157,8 +157,8 @@ final class RowReader {
     private static List<StreamRow> toStreamRows(List<Row> rows) {
         List<StreamRow> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            // Stored in canonical form by the writer (it parsed and re-encoded every row): wrap as is.
-            out.add(new StreamRow(row.token(), RawJson.ofCanonical(row.json())));
+            // stored compact after a parse (StoredRows): wrapped without a scan per row read
+            out.add(new StreamRow(row.token(), RawJson.ofStored(row.json())));
         }
         return out;
     }
