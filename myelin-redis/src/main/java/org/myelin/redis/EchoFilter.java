@@ -28,42 +28,49 @@ final class EchoFilter {
 
     /** Whether {@code message} is an RDATA or POSITION of this filter's instance. */
     boolean matches(byte[] message) {
+        return matches(java.nio.ByteBuffer.wrap(message));
+    }
+
+    /**
+     * The same for the remaining bytes of {@code message} (its position is left alone), so a message
+     * can be recognised before it is copied out of Lettuce's buffer.
+     */
+    boolean matches(java.nio.ByteBuffer message) {
+        int base = message.position();
+        int length = message.remaining();
         int at;
-        if (startsWith(message, 0, RDATA)) {
+        if (startsWith(message, base, length, 0, RDATA)) {
             at = RDATA.length;
-        } else if (startsWith(message, 0, POSITION)) {
+        } else if (startsWith(message, base, length, 0, POSITION)) {
             at = POSITION.length;
         } else {
             return false;
         }
-        int streamEnd = indexOfSpace(message, at);
+        int streamEnd = -1;
+        for (int i = at; i < length; i++) {
+            if (message.get(base + i) == ' ') {
+                streamEnd = i;
+                break;
+            }
+        }
         if (streamEnd <= at) {
             return false; // no stream word
         }
         int start = streamEnd + 1;
-        return startsWith(message, start, instance)
-                && start + instance.length < message.length
-                && message[start + instance.length] == ' ';
+        return startsWith(message, base, length, start, instance)
+                && start + instance.length < length
+                && message.get(base + start + instance.length) == ' ';
     }
 
-    private static boolean startsWith(byte[] message, int from, byte[] prefix) {
-        if (message.length - from < prefix.length) {
+    private static boolean startsWith(java.nio.ByteBuffer message, int base, int length, int from, byte[] prefix) {
+        if (length - from < prefix.length) {
             return false;
         }
         for (int i = 0; i < prefix.length; i++) {
-            if (message[from + i] != prefix[i]) {
+            if (message.get(base + from + i) != prefix[i]) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static int indexOfSpace(byte[] message, int from) {
-        for (int i = from; i < message.length; i++) {
-            if (message[i] == ' ') {
-                return i;
-            }
-        }
-        return -1;
     }
 }

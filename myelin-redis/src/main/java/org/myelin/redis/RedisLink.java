@@ -56,12 +56,17 @@ public final class RedisLink implements ReplicationConnection {
         return "redis:" + transport.settings().channel() + "#" + id + "@" + transport.address();
     }
 
+    /** Publishes one command now (from any thread). */
     @Override
     public void send(Command command) {
         sendEncoded(command, null);
+        transport.publisher().flush();
     }
 
-    /** Publishes one command; {@code line} (with its {@code \n}) is reused when given. */
+    /**
+     * Publishes one command; {@code line} (with its {@code \n}) is reused when given. It is written at
+     * once but reaches Redis at the next {@link #flush()}: the streamer's whole burst goes out together.
+     */
     @Override
     public void sendEncoded(Command command, byte[] line) {
         String stream = streamOf(command);
@@ -97,6 +102,12 @@ public final class RedisLink implements ReplicationConnection {
             }
             transport.discarded(command, stream, "publish queue full");
         }
+    }
+
+    /** Puts every PUBLISH written so far on the wire: the streamer's burst is over. */
+    @Override
+    public void flush() {
+        transport.publisher().flush();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.myelin.redis;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -25,10 +26,12 @@ import org.myelin.protocol.Dialect;
  * @param maxQueuedPublishes commands waiting to be published before stream commands are discarded
  *     (their streams then get a POSITION once the queue drained, so readers fetch the gap)
  * @param maxInFlight PUBLISHes sent to Redis and not yet answered before sending waits
+ * @param caCert for {@code rediss://}: a PEM file of the certificate authorities to trust (such as a
+ *     deployment's own CA), instead of the JVM's trust store; {@code null} for the JVM's
  */
 public record RedisSettings(String serverName, boolean subscribeUserIp, boolean perStreamChannels,
         Set<String> followedStreams, Dialect dialect, Duration pingInterval, Duration commandTimeout,
-        Duration backoffInitial, Duration backoffMax, int maxQueuedPublishes, int maxInFlight) {
+        Duration backoffInitial, Duration backoffMax, int maxQueuedPublishes, int maxInFlight, Path caCert) {
 
     /** Validates and copies. */
     public RedisSettings {
@@ -54,37 +57,47 @@ public record RedisSettings(String serverName, boolean subscribeUserIp, boolean 
      */
     public static RedisSettings defaults(String serverName) {
         return new RedisSettings(serverName, false, false, Set.of(), Dialect.LATEST, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(5), 100_000, 10_000);
+                Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(5), 100_000, 10_000, null);
     }
 
     /** The same with the USER_IP channel subscribed or not. */
     public RedisSettings withUserIp(boolean subscribe) {
         return new RedisSettings(serverName, subscribe, perStreamChannels, followedStreams, dialect, pingInterval,
-                commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight);
+                commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight, caCert);
     }
 
     /** The same on another channel. */
     public RedisSettings withServerName(String name) {
         return new RedisSettings(name, subscribeUserIp, perStreamChannels, followedStreams, dialect, pingInterval,
-                commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight);
+                commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight, caCert);
     }
 
     /** The same with per-stream channels on, following {@code streams} (empty: all). */
     public RedisSettings withPerStreamChannels(Set<String> streams) {
         return new RedisSettings(serverName, subscribeUserIp, true, streams, dialect, pingInterval,
-                commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight);
+                commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight, caCert);
     }
 
     /** The same with other liveness timings (tests use short ones). */
     public RedisSettings withTimings(Duration ping, Duration timeout, Duration initial, Duration max) {
         return new RedisSettings(serverName, subscribeUserIp, perStreamChannels, followedStreams, dialect, ping,
-                timeout, initial, max, maxQueuedPublishes, maxInFlight);
+                timeout, initial, max, maxQueuedPublishes, maxInFlight, caCert);
     }
 
     /** The same with other publish queue bounds. */
     public RedisSettings withPublishBounds(int queued, int inFlight) {
         return new RedisSettings(serverName, subscribeUserIp, perStreamChannels, followedStreams, dialect,
-                pingInterval, commandTimeout, backoffInitial, backoffMax, queued, inFlight);
+                pingInterval, commandTimeout, backoffInitial, backoffMax, queued, inFlight, caCert);
+    }
+
+    /**
+     * The same trusting the certificate authorities in {@code pemFile} for {@code rediss://} (a
+     * self-signed deployment CA), rather than the JVM's trust store.
+     */
+    public RedisSettings withCaCert(Path pemFile) {
+        return new RedisSettings(serverName, subscribeUserIp, perStreamChannels, followedStreams, dialect,
+                pingInterval, commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight,
+                Objects.requireNonNull(pemFile, "pemFile"));
     }
 
     /** The main channel: the server name. */

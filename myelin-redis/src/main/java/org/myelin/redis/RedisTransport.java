@@ -5,10 +5,8 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -47,7 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisTransport.class);
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisURI uri;
     private final RedisSettings settings;
@@ -55,6 +52,7 @@ public final class RedisTransport implements AutoCloseable {
     /** Recognises the listener's own echoes before parsing; null when it hears every command. */
     private final EchoFilter echoes;
     private final RedisMetrics metrics = new RedisMetrics();
+    private final BusCodec codec;
     private final ClientResources resources;
     private final RedisClient client;
     private final Publisher publisher;
@@ -74,15 +72,27 @@ public final class RedisTransport implements AutoCloseable {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
+        if (settings.caCert() != null && !java.nio.file.Files.isReadable(settings.caCert())) {
+            throw new IllegalArgumentException("the Redis CA certificate file " + settings.caCert() + " cannot be read");
+        }
         String ignored = listener.ignoredInstance();
         this.echoes = ignored == null || ignored.isEmpty() ? null : new EchoFilter(ignored);
+        this.codec = new BusCodec(List.of(settings.channel(), settings.userIpChannel()), echoes);
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder();
+        if (settings.caCert() != null) {
+            // rediss:// then trusts this CA (a deployment's own, self-signed) instead of the JVM's trust store
+            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(settings.caCert().toFile()).build());
+        }
+        client.setOptions(options
                 .autoReconnect(false) // we reconnect ourselves: every reconnect is a new link
                 .protocolVersion(ProtocolVersion.RESP2) // what Synapse speaks; no HELLO surprises
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
+                // no timer per command (a cost per PUBLISH): connecting and subscribing have a deadline of
+                // their own, PINGs on both connections detect a Redis that stopped answering, and the
+                // publisher fails the link when its in-flight PUBLISHes go unanswered for the timeout
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(false).build())
                 .build());
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -177,9 +187,9 @@ public final class RedisTransport implements AutoCloseable {
         return listener;
     }
 
-    /** Whether a message is an echo the listener would drop: skipped unparsed. */
+    /** Whether a message is an echo the listener would drop: skipped unparsed (the codec marks them). */
     boolean isEcho(byte[] message) {
-        return echoes != null && echoes.matches(message);
+        return message == BusCodec.ECHO;
     }
 
     Publisher publisher() {
@@ -196,13 +206,13 @@ public final class RedisTransport implements AutoCloseable {
         current = session;
         state = RedisState.CONNECTING;
         metrics.connectAttempts.increment();
-        client.connectPubSubAsync(CODEC, uri).toCompletableFuture()
+        client.connectPubSubAsync(codec, uri).toCompletableFuture()
                 .thenCompose(subscriber -> {
                     session.subscriber = subscriber;
                     subscriber.addListener(session);
                     return subscribe(subscriber);
                 })
-                .thenCompose(v -> client.connectAsync(CODEC, uri).toCompletableFuture())
+                .thenCompose(v -> client.connectAsync(codec, uri).toCompletableFuture())
                 .thenAccept(connection -> {
                     connection.setAutoFlushCommands(false); // the publisher flushes once per batch
                     session.publisher = connection;
@@ -317,6 +327,7 @@ public final class RedisTransport implements AutoCloseable {
             return;
         }
         metrics.pingsSent.increment();
+        publisher.ping(session);
         subscriber.async().ping().toCompletableFuture()
                 .orTimeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((pong, error) -> {

@@ -27,11 +27,91 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    /** Besides the port: TLS files, or the Unix socket; empty for plain TCP. */
+    private final List<String> listenArgs;
+    private final String scheme;
     private Process process;
 
     private RedisServer(int port, Path dir) {
+        this(port, dir, List.of(), "redis");
+    }
+
+    private RedisServer(int port, Path dir, List<String> listenArgs, String scheme) {
         this.port = port;
         this.dir = dir;
+        this.listenArgs = listenArgs;
+        this.scheme = scheme;
+    }
+
+    /**
+     * Starts a server listening on a Unix socket only ({@code --port 0 --unixsocket}); {@link #uri()} is
+     * then {@code redis-socket:///path}.
+     */
+    public static RedisServer startOnUnixSocket() {
+        requireBinary();
+        try {
+            Path dir = Files.createTempDirectory("myelin-redis");
+            RedisServer server = new RedisServer(0, dir, List.of("--unixsocket", dir.resolve("redis.sock").toString(),
+                    "--unixsocketperm", "700"), "redis-socket");
+            server.launch(null);
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a server accepting TLS only, on a free port, with a certificate for {@code 127.0.0.1} and
+     * {@code localhost} signed by itself ({@link #caCert()}: the CA a client must trust); {@link #uri()}
+     * is then {@code rediss://127.0.0.1:PORT}. Needs {@code openssl}, and a redis-server built with TLS.
+     */
+    public static RedisServer startWithTls() {
+        requireBinary();
+        requireTool("/usr/bin/openssl");
+        try {
+            Path dir = Files.createTempDirectory("myelin-redis");
+            Path cert = dir.resolve("ca.pem");
+            Path key = dir.resolve("key.pem");
+            run(dir, "/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-keyout", key.toString(), "-out", cert.toString());
+            RedisServer server = new RedisServer(freePort(), dir, List.of("--tls-cert-file", cert.toString(),
+                    "--tls-key-file", key.toString(), "--tls-ca-cert-file", cert.toString(),
+                    "--tls-auth-clients", "no"), "rediss");
+            server.launch(null);
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The PEM certificate a client of a {@link #startWithTls()} server must trust. */
+    public Path caCert() {
+        return dir.resolve("ca.pem");
+    }
+
+    private static void requireTool(String path) {
+        boolean present = Files.isExecutable(Path.of(path));
+        if (!present && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException(path + " not found; the Redis TLS test must run on CI");
+        }
+        Assumptions.assumeTrue(present, path + " not installed");
+    }
+
+    private static void run(Path dir, String... command) throws IOException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " failed: "
+                        + Files.readString(dir.resolve("openssl.log")));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Starts a server on a free port, without password. */
@@ -71,9 +151,19 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:PORT}. */
+    /**
+     * {@code redis://127.0.0.1:PORT}; {@code rediss://127.0.0.1:PORT} with TLS,
+     * {@code redis-socket:///path} on a Unix socket.
+     */
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        if (scheme.equals("redis-socket")) {
+            return "redis-socket://" + socket();
+        }
+        return scheme + "://127.0.0.1:" + port;
+    }
+
+    private Path socket() {
+        return dir.resolve("redis.sock");
     }
 
     /** {@code redis://:PASSWORD@127.0.0.1:PORT}. */
@@ -94,8 +184,14 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private synchronized void launch(String password) throws IOException {
-        List<String> command = new ArrayList<>(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
+        boolean tls = scheme.equals("rediss");
+        List<String> command = new ArrayList<>(List.of(BINARY, "--port", tls ? "0" : Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                "--protected-mode", "no"));
+        if (tls) {
+            command.addAll(List.of("--tls-port", Integer.toString(port)));
+        }
+        command.addAll(listenArgs);
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
@@ -111,6 +207,22 @@ public final class RedisServer implements AutoCloseable {
     private boolean answersPing() {
         if (!process.isAlive()) {
             throw new IllegalStateException("redis-server exited: " + log());
+        }
+        if (scheme.equals("redis-socket")) {
+            try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(socket()))) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        if (scheme.equals("rediss")) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000); // listening is enough: TLS is Lettuce's
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
         }
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);

@@ -104,6 +104,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + "ceiling for end-to-end delivery). Never point it at a Redis in production use.")
     String redis;
 
+    @CommandLine.Option(names = "--in-memory", negatable = false,
+            description = "The writer appends to memory instead of SQLite (no transaction, no durable commit; "
+                    + "workers catch up from that memory), so the figures are those of the transport, streamer and "
+                    + "workers rather than of the disk. Implies --no-baseline (the polling baseline reads the "
+                    + "SQLite file).")
+    boolean inMemory;
+
     @CommandLine.Option(names = "--json", description = "Print one JSON document (every run, medians, ratios).")
     boolean json;
 
@@ -145,13 +152,16 @@ public final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        BenchRunner runner = new BenchRunner(options, redisUri);
+        if (inMemory) {
+            noBaseline = true;
+        }
+        BenchRunner runner = new BenchRunner(options, redisUri, inMemory);
         List<Double> rawPublish = new ArrayList<>();
         List<RunResult> replication = new ArrayList<>();
         List<RunResult> baseline = new ArrayList<>();
         try {
             BenchRunner warmupRunner = new BenchRunner(options.withRows(Math.min(options.rows(), WARMUP_ROWS)),
-                    redisUri);
+                    redisUri, inMemory);
             for (int i = 1; i <= warmup; i++) {
                 warmupRunner.run(RunResult.Mode.REPLICATION);
                 if (!noBaseline) {
@@ -183,6 +193,9 @@ public final class BenchCommand implements Callable<Integer> {
             report.printJson(out);
         } else {
             report.printText(out);
+        }
+        if (inMemory && !json) {
+            out.println("writer: in memory (--in-memory: no SQLite transaction, no durable commit per append)");
         }
         if (!rawPublish.isEmpty()) {
             List<Double> sortedRaw = rawPublish.stream().sorted().toList();

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import io.lettuce.core.RedisURI;
 import org.myelin.node.Myelin;
@@ -32,6 +33,8 @@ final class BenchRunner {
     private final RowFormat format;
     /** Replicate over this Redis instead of TCP, when not null. */
     private final RedisURI redis;
+    /** The writer appends to a {@link MemoryStore} instead of SQLite (no transaction, no durable commit). */
+    private final boolean inMemory;
 
     /** @param options what to run */
     public BenchRunner(BenchOptions options) {
@@ -43,9 +46,20 @@ final class BenchRunner {
      * @param redis the Redis the writer publishes to and the workers follow, instead of TCP; null for TCP
      */
     public BenchRunner(BenchOptions options, RedisURI redis) {
+        this(options, redis, false);
+    }
+
+    /**
+     * @param options what to run
+     * @param redis the Redis the writer publishes to and the workers follow, instead of TCP; null for TCP
+     * @param inMemory whether the writer appends to memory instead of SQLite (the workers then catch up
+     *     from that memory too); replication mode only
+     */
+    public BenchRunner(BenchOptions options, RedisURI redis, boolean inMemory) {
         this.options = options;
         this.format = new RowFormat(options.rowBytes());
         this.redis = redis;
+        this.inMemory = inMemory;
     }
 
     /**
@@ -54,6 +68,9 @@ final class BenchRunner {
      * @throws BenchFailure if a row is lost, duplicated, reordered or late, or a link never comes up
      */
     public RunResult run(RunResult.Mode mode) {
+        if (inMemory && mode == RunResult.Mode.POLLING) {
+            throw new IllegalStateException("the polling baseline reads the SQLite file: not with an in-memory writer");
+        }
         Path dir;
         try {
             Files.createDirectories(options.tempParent());
@@ -61,17 +78,27 @@ final class BenchRunner {
         } catch (IOException e) {
             throw new BenchFailure("cannot create a temporary data directory in " + options.tempParent() + ": " + e);
         }
-        NodeBuilder writer = Myelin.writer(MAIN_INSTANCE).writeTo(dir).serverName(SERVER_NAME);
+        MemoryStore memory = inMemory ? new MemoryStore() : null;
+        NodeBuilder writer = Myelin.writer(MAIN_INSTANCE).serverName(SERVER_NAME);
+        if (memory != null) {
+            writer.writeTo(memory);
+        } else {
+            writer.writeTo(dir);
+        }
+        Consumer<NodeBuilder> catchUp = memory != null ? w -> w.catchUpFrom(memory) : w -> w.catchUpFrom(dir);
         try (MyelinNode main = (redis == null ? writer.listenTcp("127.0.0.1", 0) : writer.redis(redis)).start()) {
             CountDownLatch allReceived = new CountDownLatch(options.workers());
             try (Readers readers = mode == RunResult.Mode.REPLICATION
-                    ? new ReplicatedReaders(redis == null ? main.tcpPort() : -1, SERVER_NAME, dir, options,
+                    ? new ReplicatedReaders(redis == null ? main.tcpPort() : -1, SERVER_NAME, catchUp, options,
                             allReceived, redis)
                     : new PollingReaders(dir, options, allReceived)) {
                 readers.awaitReady(options.timeout());
                 return measure(mode, main, readers, allReceived);
             }
         } finally {
+            if (memory != null) {
+                memory.close();
+            }
             deleteRecursively(dir);
         }
     }

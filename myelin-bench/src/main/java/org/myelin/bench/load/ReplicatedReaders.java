@@ -1,7 +1,6 @@
 package org.myelin.bench.load;
 
 import io.lettuce.core.RedisURI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.myelin.node.Myelin;
 import org.myelin.node.MyelinNode;
 import org.myelin.node.NodeBuilder;
@@ -24,16 +24,18 @@ final class ReplicatedReaders implements Readers {
 
     /**
      * @param mainPort the writer's TCP port (unused on Redis)
+     * @param catchUp gives a worker its catch-up source (the writer's SQLite file, or its memory)
      * @param redis the Redis to follow instead of TCP, or null
      */
-    ReplicatedReaders(int mainPort, String serverName, Path mainData, BenchOptions options,
+    ReplicatedReaders(int mainPort, String serverName, Consumer<NodeBuilder> catchUp, BenchOptions options,
             CountDownLatch allReceived, RedisURI redis) {
         try {
             for (int i = 1; i <= options.workers(); i++) {
                 String name = "bench-worker-" + i;
                 DeliveryRecorder recorder = new DeliveryRecorder(name, options.stream(), options.rows(), allReceived);
-                NodeBuilder worker = Myelin.worker(name).serverName(serverName).catchUpFrom(mainData)
-                        .follow(options.stream()).resumeFrom(0).onRows(recorder);
+                NodeBuilder worker = Myelin.worker(name).serverName(serverName);
+                catchUp.accept(worker);
+                worker.follow(options.stream()).resumeFrom(0).onRows(recorder);
                 workers.add((redis == null ? worker.tcp("127.0.0.1", mainPort) : worker.redis(redis)).start());
                 recorders.add(recorder);
             }

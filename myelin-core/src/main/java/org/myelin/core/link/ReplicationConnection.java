@@ -15,7 +15,8 @@ public interface ReplicationConnection {
 
     /**
      * Sends a command already encoded once for many links (encode once, write many); {@code line}
-     * holds the latest-dialect bytes including the trailing {@code \n}.
+     * holds the latest-dialect bytes including the trailing {@code \n}. The link may hold it back
+     * until {@link #flush()}, which the caller must call after its last command of a burst.
      */
     default void sendEncoded(Command command, byte[] line) {
         send(command);
@@ -31,6 +32,14 @@ public interface ReplicationConnection {
             sendEncoded(burst.command(i), burst.line(i));
         }
     }
+
+    /**
+     * The end of a burst of {@link #sendEncoded} calls (the streamer calls it once per pass, after
+     * the rows it found): a link that held those commands back, to write them together, writes them
+     * now. Links that send each command at once (the default) have nothing to do; {@link #send} never
+     * waits for it.
+     */
+    default void flush() {}
 
     /** Sends {@code ERROR <reason>} and closes the link; a client link then reconnects. */
     void close(String errorReason);

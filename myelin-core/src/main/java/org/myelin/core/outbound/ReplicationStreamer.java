@@ -225,8 +225,20 @@ public final class ReplicationStreamer implements AutoCloseable {
                 failed |= !drainSafely(s);
             }
             answerPositionRequests();
+            flushConnections();
             if (failed && !closed) {
                 retryLater();
+            }
+        }
+    }
+
+    /** The burst is over: links that hold commands back to write them together write them now. */
+    private void flushConnections() {
+        for (ReplicationConnection c : connections) {
+            try {
+                c.flush();
+            } catch (RuntimeException e) {
+                log.error("cannot flush {}", c.describe(), e);
             }
         }
     }
