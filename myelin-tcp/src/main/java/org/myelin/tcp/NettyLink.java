@@ -78,6 +78,7 @@ final class NettyLink implements Link {
     private volatile String name;
     private volatile boolean catchUpVisible;
     /** Where this link's commands are counted; re-resolved when the peer says its name. */
+    private static final CommandType[] COMMAND_TYPES = CommandType.values();
     private volatile org.myelin.core.metrics.CommandCounts.Peer counts;
 
     // event loop only
@@ -418,6 +419,9 @@ final class NettyLink implements Link {
             ctx.write(Unpooled.wrappedBuffer(bytes), ctx.voidPromise());
             metrics.commandsSent.add(burst.size());
             metrics.bytesSent.add(bytes.length);
+            for (CommandType type : COMMAND_TYPES) { // a handful of types, once per burst and link
+                counts.sent(type, burst.count(type));
+            }
             return;
         }
         for (int i = 0; i < burst.size() && state == State.OPEN; i++) {

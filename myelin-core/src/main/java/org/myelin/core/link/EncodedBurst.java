@@ -2,6 +2,7 @@ package org.myelin.core.link;
 
 import java.util.List;
 import org.myelin.protocol.Command;
+import org.myelin.protocol.CommandType;
 
 /**
  * Commands encoded once for many links, in order: each command's line (latest dialect, ending in
@@ -14,6 +15,8 @@ public final class EncodedBurst {
     private final List<byte[]> lines;
     private final byte[] joined;
     private final int longestLine;
+    /** How many commands of each type, by {@link CommandType#ordinal()}: counted once, not per link. */
+    private final int[] countsByType = new int[CommandType.values().length];
 
     /**
      * @param commands the commands, in order
@@ -43,6 +46,14 @@ public final class EncodedBurst {
         }
         this.joined = all;
         this.longestLine = longest;
+        for (Command command : this.commands) {
+            countsByType[command.type().ordinal()]++;
+        }
+    }
+
+    /** How many of the commands are of this type. */
+    public int count(CommandType type) {
+        return countsByType[type.ordinal()];
     }
 
     /** How many commands. */

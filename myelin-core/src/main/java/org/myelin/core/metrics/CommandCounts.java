@@ -102,6 +102,13 @@ public final class CommandCounts {
             outbound[type.ordinal()].increment();
         }
 
+        /** {@code count} commands of this type were sent to the peer (a burst written at once). */
+        public void sent(CommandType type, long count) {
+            if (count > 0) {
+                outbound[type.ordinal()].add(count);
+            }
+        }
+
         private static LongAdder[] adders() {
             LongAdder[] a = new LongAdder[TYPES.length];
             for (int i = 0; i < a.length; i++) {
