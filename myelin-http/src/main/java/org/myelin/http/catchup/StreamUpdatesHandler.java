@@ -39,6 +39,7 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
     private final Function<String, Optional<UpdateFunction>> streams;
     private final String instanceName;
     private final byte[] secret;
+    private final int rowsPerAnswer;
 
     /**
      * @param streams the update function of each stream this writer serves, empty for an unknown one
@@ -47,12 +48,25 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
      */
     public StreamUpdatesHandler(Function<String, Optional<UpdateFunction>> streams, String instanceName,
             String secret) {
+        this(streams, instanceName, secret, ROWS_PER_ANSWER);
+    }
+
+    /**
+     * As {@link #StreamUpdatesHandler(Function, String, String)}, answering at most {@code rowsPerAnswer}
+     * rows a request (the client asks again from where the answer stopped).
+     */
+    public StreamUpdatesHandler(Function<String, Optional<UpdateFunction>> streams, String instanceName,
+            String secret, int rowsPerAnswer) {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("the catch-up endpoint needs a replication secret");
+        }
+        if (rowsPerAnswer < 1) {
+            throw new IllegalArgumentException("rows per answer must be positive, got " + rowsPerAnswer);
         }
         this.streams = streams;
         this.instanceName = instanceName;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.rowsPerAnswer = rowsPerAnswer;
     }
 
     @Override
@@ -77,7 +91,7 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
         }
         UpdateBatch batch;
         try {
-            batch = updates.get().getUpdates(instanceName, parsed.from(), parsed.upto(), ROWS_PER_ANSWER);
+            batch = updates.get().getUpdates(instanceName, parsed.from(), parsed.upto(), rowsPerAnswer);
         } catch (Exception e) {
             log.error("catch-up read of {} ({}, {}] failed", parsed.stream(), parsed.from(), parsed.upto(), e);
             return reply(500, error("M_UNKNOWN", "cannot read the stream now"));
