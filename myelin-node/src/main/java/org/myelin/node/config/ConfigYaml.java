@@ -76,6 +76,14 @@ final class ConfigYaml {
                 case COUNT -> group.put(leaf, (Long) v);
                 case FRACTION -> group.put(leaf, (Double) v);
                 case BOOLEAN -> group.put(leaf, (Boolean) v);
+                case SIZE -> {
+                    String text = t.format(v);
+                    if (text.chars().allMatch(Character::isDigit)) {
+                        group.put(leaf, (Long) v);
+                    } else {
+                        group.put(leaf, text);
+                    }
+                }
                 default -> group.put(leaf, t.format(v));
             }
         }
