@@ -23,14 +23,38 @@ public final class ConfigStrategy implements CommandLine.IExecutionStrategy {
 
     @Override
     public int execute(ParseResult parsed) {
+        CommandLine top = parsed.commandSpec().commandLine();
+        String[] args = parsed.originalArgs().toArray(new String[0]);
+        ParseResult merged;
+        try {
+            merged = merge(parsed);
+        } catch (CommandLine.ParameterException e) {
+            try {
+                return top.getParameterExceptionHandler().handleParseException(e, args);
+            } catch (Exception inner) {
+                top.getErr().println(e.getMessage());
+                return 2;
+            }
+        }
+        return merged == null ? 2 : new CommandLine.RunLast().execute(merged);
+    }
+
+    /**
+     * The command line parsed again with its {@code --config} file's values as the defaults of the
+     * options it does not give; {@code parsed} itself when there is no file; null when the file has
+     * problems (printed on the command's standard error, one a line).
+     *
+     * @throws CommandLine.ParameterException if a value from the file is refused by its option
+     */
+    public static ParseResult merge(ParseResult parsed) {
         ParseResult sub = parsed.subcommand();
         if (sub == null || sub.isUsageHelpRequested() || sub.isVersionHelpRequested()
                 || sub.commandSpec().findOption(OPTION) == null) {
-            return new CommandLine.RunLast().execute(parsed);
+            return parsed;
         }
         Path file = sub.commandSpec().findOption(OPTION).getValue();
         if (file == null) {
-            return new CommandLine.RunLast().execute(parsed);
+            return parsed;
         }
         String command = sub.commandSpec().name();
         PrintWriter err = parsed.commandSpec().commandLine().getErr();
@@ -42,7 +66,7 @@ public final class ConfigStrategy implements CommandLine.IExecutionStrategy {
                 err.println("myelin " + command + ": config " + file + ": " + problem);
             }
             err.flush();
-            return 2;
+            return null;
         }
         Set<String> given = new HashSet<>();
         for (OptionSpec o : sub.matchedOptions()) {
@@ -50,19 +74,6 @@ public final class ConfigStrategy implements CommandLine.IExecutionStrategy {
         }
         sub.commandSpec().commandLine().setDefaultValueProvider(new ConfigDefaults(file, config,
                 ConfigFlags.of(command, config), given, ConfigFlags.GROUPS.getOrDefault(command, List.of())));
-        CommandLine top = parsed.commandSpec().commandLine();
-        String[] args = parsed.originalArgs().toArray(new String[0]);
-        ParseResult again;
-        try {
-            again = top.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            try {
-                return top.getParameterExceptionHandler().handleParseException(e, args);
-            } catch (Exception inner) {
-                err.println("myelin " + command + ": " + e.getMessage());
-                return 2;
-            }
-        }
-        return new CommandLine.RunLast().execute(again);
+        return parsed.commandSpec().commandLine().parseArgs(parsed.originalArgs().toArray(new String[0]));
     }
 }
