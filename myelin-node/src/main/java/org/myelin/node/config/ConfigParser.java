@@ -148,13 +148,13 @@ final class ConfigParser {
             String host = string(entry.path("host"), path + ".host");
             Integer port = port(entry.path("port"), path + ".port");
             Boolean tls = bool(entry.path("tls"), path + ".tls");
-            if (host == null && !entry.has("path")) {
+            if (!entry.has("host") && !entry.has("path")) {
                 errors.add(path + ".host: missing");
-            } else if (port == null && !entry.has("path")) {
-                if (!entry.has("port")) {
-                    errors.add(path + ".port: missing");
-                }
-            } else if (host != null && port != null) {
+            }
+            if (!entry.has("port") && !entry.has("path")) {
+                errors.add(path + ".port: missing");
+            }
+            if (host != null && port != null) {
                 if (host.isBlank()) {
                     errors.add(path + ".host: must not be empty");
                 } else {
@@ -331,6 +331,7 @@ final class ConfigParser {
                 continue;
             }
             String type = string(l.path("type"), at + ".type");
+            keys(l, at, LISTENER_KEYS, LISTENER_IGNORED);
             if (type == null) {
                 if (!l.has("type")) {
                     errors.add(at + ".type: missing; replication, http or metrics");
@@ -348,7 +349,6 @@ final class ConfigParser {
                 errors.add(at + ".type: must be replication, http or metrics, got '" + type + "'");
                 continue;
             }
-            keys(l, at, LISTENER_KEYS, LISTENER_IGNORED);
             if (l.path("tls").asBoolean(false)) {
                 errors.add(at + ".tls: TLS listeners are not supported by Myelin; put a TLS proxy in front");
             }

@@ -72,7 +72,7 @@ class ConfigCommandTest {
                   - {type: http, bind_addresses: ['127.0.0.1'], port: 9293}
                 myelin:
                   dialect: "1.66"
-                  presence: {sync_timeout: 2s}
+                  presence: {sync_timeout: 2s, store_user_ips: false}
                 """);
         ParseResult main = merged("main", "--config", file.toString(), "--server-name", "flag.example.com",
                 "--listen-http", "127.0.0.1:7000");
@@ -86,6 +86,9 @@ class ConfigCommandTest {
                 .isEqualTo("writer1");
         assertThat((Long) main.subcommand().commandSpec().findOption("--sync-timeout-ms").getValue()).isEqualTo(2000);
         assertThat(main.subcommand().commandSpec().findOption("--dialect").getValue().toString()).isEqualTo("1.66");
+        assertThat((Boolean) main.subcommand().commandSpec().findOption("--store-user-ips").getValue()).isFalse();
+        ParseResult negated = merged("main", "--config", file.toString(), "--store-user-ips");
+        assertThat((Boolean) negated.subcommand().commandSpec().findOption("--store-user-ips").getValue()).isTrue();
         // without the file: the built-in defaults
         ParseResult plain = Main.commandLine().parseArgs("main");
         assertThat((String) plain.subcommand().commandSpec().findOption("--server-name").getValue())
@@ -115,6 +118,18 @@ class ConfigCommandTest {
         assertThat((String) spec.findOption("--name").getValue()).isEqualTo("w2");
         assertThat((Object) spec.findOption("--data").getValue()).isNull();
         assertThat((List<Object>) spec.findOption("--catch-up-url").getValue()).containsExactly("http://10.0.0.1:9093");
+    }
+
+    @Test
+    void aWorkerWithoutANameHereOrInTheFileIsRefused() throws Exception {
+        Path file = Files.writeString(tmp.resolve("w.yaml"), "server_name: example.com\n");
+        for (String[] args : new String[][] {{"worker", "--data", tmp.toString()},
+                {"worker", "--config", file.toString(), "--data", tmp.toString()}}) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.status()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo(
+                    "myelin worker: a worker needs a name: give --name NAME (or worker_name in --config).\n");
+        }
     }
 
     private static ParseResult merged(String... args) {
