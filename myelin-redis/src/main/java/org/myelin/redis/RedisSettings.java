@@ -87,6 +87,12 @@ public record RedisSettings(String serverName, boolean subscribeUserIp, boolean 
                 pingInterval, commandTimeout, backoffInitial, backoffMax, queued, inFlight);
     }
 
+    /** The same publishing in another wire dialect. */
+    public RedisSettings withDialect(Dialect other) {
+        return new RedisSettings(serverName, subscribeUserIp, perStreamChannels, followedStreams, other, pingInterval,
+                commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight);
+    }
+
     /** The main channel: the server name. */
     public String channel() {
         return serverName;

@@ -79,7 +79,8 @@ public final class MainProcess implements AutoCloseable {
                     config.tcpSettings(), new EngineLinks(engine));
             // the main stores client IPs, so it alone hears <server_name>/USER_IP
             this.redis = redisUri == null ? null : RedisTransport.start(redisUri,
-                    tunables.redis().apply(RedisSettings.defaults(config.serverName()).withUserIp(storeUserIps)),
+                    tunables.redis().apply(RedisSettings.defaults(config.serverName()).withUserIp(storeUserIps)
+                            .withDialect(config.tcpSettings().dialect())),
                     new EngineBus(engine));
             this.metrics = new MainMetrics(engine, tcp.metrics(), streams);
             identity.registerMetrics(metrics.registry());

@@ -124,7 +124,8 @@ public final class WorkerProcess implements AutoCloseable {
             } else {
                 this.client = null;
                 this.redis = RedisTransport.start(redisUri,
-                        tunables.redis().apply(RedisSettings.defaults(config.serverName())), new EngineBus(engine));
+                        tunables.redis().apply(RedisSettings.defaults(config.serverName())
+                                .withDialect(config.tcpSettings().dialect())), new EngineBus(engine));
             }
             this.metrics = new WorkerMetrics(engine, client, redis, presence, router);
             this.ticker = new Ticker("presence-" + presence.instanceId(), presenceOptions.sync().tickInterval(),

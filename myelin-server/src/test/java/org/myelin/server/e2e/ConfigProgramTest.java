@@ -24,8 +24,8 @@ import org.myelin.server.CliRun;
 /**
  * The configuration file with real processes: {@code myelin main} started from the printed example
  * (flags moving its ports and data, which also shows flags winning over the file), and a worker
- * started from a file in the shape of a Synapse worker's, whose ports, name and replication address
- * all come from the file.
+ * started from a file in the shape of a Synapse worker's (found through {@code MYELIN_CONFIG}), whose
+ * ports, name and replication address all come from the file.
  */
 class ConfigProgramTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -83,7 +83,10 @@ class ConfigProgramTest {
                   args:
                     database: %s
                 """.formatted(tcpPort, workerHttp, workerMetrics, data));
-        Program worker = start("worker.log", "worker", "--config", workerFile.toString(), "--from", "0");
+        // the worker finds its file through MYELIN_CONFIG
+        Program worker = Program.start(java.util.Map.of("MYELIN_CONFIG", workerFile.toString()), INFO_LOGS,
+                tmp.resolve("worker.log"), true, "worker", "--from", "0");
+        programs.add(worker);
         HttpResponse<String> appended = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + httpPort + "/_myelin/v1/streams/events"))
                 .POST(HttpRequest.BodyPublishers.ofString("[[\"ev\",[\"$1\",\"!r:cfg\",\"m.room.create\",\"\",null,null,"
