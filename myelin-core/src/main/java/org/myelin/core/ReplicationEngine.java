@@ -220,6 +220,19 @@ public final class ReplicationEngine implements AutoCloseable {
         commandTasks.close();
     }
 
+    /** Rows per update-function call, unless {@link Builder#fetchLimit} says otherwise. */
+    public static final int DEFAULT_FETCH_LIMIT = 100;
+    /** Commands queued per link before reading pauses, unless {@link Builder#maxQueuedPerLink} says otherwise. */
+    public static final int DEFAULT_MAX_QUEUED_PER_LINK = 10_000;
+    /** The default of {@link Builder#announceGrace}. */
+    public static final Duration DEFAULT_ANNOUNCE_GRACE = Duration.ofMillis(500);
+    /** The default of {@link Builder#retryDelay}. */
+    public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(1);
+    /** The default of {@link Builder#shutdownWait}. */
+    public static final Duration DEFAULT_SHUTDOWN_WAIT = Duration.ofSeconds(10);
+    /** The default bound of the threads handling non-stream commands ({@link Builder#threads}). */
+    public static final int DEFAULT_COMMAND_THREADS = 4;
+
     /** Configures a {@link ReplicationEngine}. */
     public static final class Builder {
         private final String instanceName;
@@ -227,17 +240,17 @@ public final class ReplicationEngine implements AutoCloseable {
         private InboundStreams inbound;
         private ReplicationDataHandler handler;
         private ResumePositions resume = ResumePositions.atAnnounced();
-        private Duration announceGrace = Duration.ofMillis(500);
+        private Duration announceGrace = DEFAULT_ANNOUNCE_GRACE;
         private CommandListener listener;
         private final List<ConnectionListener> connectionListeners = new ArrayList<>();
-        private int fetchLimit = 100;
+        private int fetchLimit = DEFAULT_FETCH_LIMIT;
         private int catchUpPageRows = DEFAULT_CATCH_UP_PAGE_ROWS;
-        private int maxQueuedPerLink = 10_000;
+        private int maxQueuedPerLink = DEFAULT_MAX_QUEUED_PER_LINK;
         private int maxLineBytes = Framing.DEFAULT_MAX_LINE_BYTES;
-        private Duration retryDelay = Duration.ofSeconds(1);
-        private Duration shutdownWait = Duration.ofSeconds(10);
+        private Duration retryDelay = DEFAULT_RETRY_DELAY;
+        private Duration shutdownWait = DEFAULT_SHUTDOWN_WAIT;
         private int streamThreads = BackgroundTasks.DEFAULT_MAX_THREADS;
-        private int commandThreads = 4;
+        private int commandThreads = DEFAULT_COMMAND_THREADS;
 
         private Builder(String instanceName) {
             this.instanceName = Objects.requireNonNull(instanceName, "instanceName");

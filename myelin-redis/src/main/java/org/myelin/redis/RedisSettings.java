@@ -100,6 +100,12 @@ public record RedisSettings(String serverName, boolean subscribeUserIp, boolean 
                 Objects.requireNonNull(pemFile, "pemFile"));
     }
 
+    /** The same publishing in another wire dialect. */
+    public RedisSettings withDialect(Dialect other) {
+        return new RedisSettings(serverName, subscribeUserIp, perStreamChannels, followedStreams, other, pingInterval,
+                commandTimeout, backoffInitial, backoffMax, maxQueuedPublishes, maxInFlight, caCert);
+    }
+
     /** The main channel: the server name. */
     public String channel() {
         return serverName;

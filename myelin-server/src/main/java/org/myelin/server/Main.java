@@ -6,6 +6,8 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.myelin.bench.load.BenchCommand;
+import org.myelin.server.config.ConfigCommand;
+import org.myelin.server.config.ConfigStrategy;
 import org.myelin.server.decode.DecodeCommand;
 import org.myelin.server.main.MainCommand;
 import org.myelin.server.send.SendCommand;
@@ -39,6 +41,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             TortureCommand.class,
             org.myelin.server.status.StatusCommand.class,
+            ConfigCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -68,6 +71,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                // main and worker read their --config file before running (its values as defaults)
+                .setExecutionStrategy(new ConfigStrategy())
                 // straight to the file descriptor: System.out (a PrintStream) would hide write errors,
                 // and a worker must notice its output failing (a closed pipe) to stop, not lose rows
                 .setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),

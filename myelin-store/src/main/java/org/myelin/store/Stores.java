@@ -1,10 +1,12 @@
 package org.myelin.store;
 
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import org.myelin.core.clientip.ClientIpStore;
 import org.myelin.store.postgres.PostgresStoreOptions;
 import org.myelin.store.postgres.PostgresStreamStore;
 import org.myelin.store.postgres.PostgresUrls;
+import org.myelin.store.sqlite.SqliteStoreOptions;
 import org.myelin.store.sqlite.SqliteStreamStore;
 
 /**
@@ -22,10 +24,19 @@ public final class Stores {
      * @throws StoreException if the database cannot be opened (a one-line reason)
      */
     public static StreamStore openWriter(String database, Path dataDir) {
+        return openWriter(database, dataDir, SqliteStoreOptions.defaults(), UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #openWriter(String, Path)}, tuned: {@code sqlite} for the SQLite store, {@code postgres}
+     * turning the URL's default options into the ones to use (pool size, timeouts).
+     */
+    public static StreamStore openWriter(String database, Path dataDir, SqliteStoreOptions sqlite,
+            UnaryOperator<PostgresStoreOptions> postgres) {
         if (database != null) {
-            return PostgresStreamStore.open(PostgresStoreOptions.of(requirePostgres(database)));
+            return PostgresStreamStore.open(postgres.apply(PostgresStoreOptions.of(requirePostgres(database))));
         }
-        return SqliteStreamStore.open(dataDir);
+        return SqliteStreamStore.open(dataDir, sqlite);
     }
 
     /**
@@ -33,10 +44,16 @@ public final class Stores {
      * database} is given, else the SQLite file in {@code dataDir}.
      */
     public static StreamStore openReader(String database, Path dataDir) {
+        return openReader(database, dataDir, SqliteStoreOptions.defaults(), UnaryOperator.identity());
+    }
+
+    /** As {@link #openReader(String, Path)}, tuned as {@link #openWriter(String, Path, SqliteStoreOptions, UnaryOperator)}. */
+    public static StreamStore openReader(String database, Path dataDir, SqliteStoreOptions sqlite,
+            UnaryOperator<PostgresStoreOptions> postgres) {
         if (database != null) {
-            return PostgresStreamStore.openExisting(PostgresStoreOptions.of(requirePostgres(database)));
+            return PostgresStreamStore.openExisting(postgres.apply(PostgresStoreOptions.of(requirePostgres(database))));
         }
-        return SqliteStreamStore.openExisting(dataDir);
+        return SqliteStreamStore.openExisting(dataDir, sqlite);
     }
 
     /**

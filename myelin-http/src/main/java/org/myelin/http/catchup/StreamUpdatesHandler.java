@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An optional {@code limit} query parameter (Myelin's, which Synapse's own endpoint ignores) asks
  * for up to that many rows per answer, at most {@link #MAX_ROWS_PER_ANSWER}; without it an answer
- * holds about {@link #ROWS_PER_ANSWER}, as Synapse's.
+ * holds the handler's rows per answer (default {@link #ROWS_PER_ANSWER}, as Synapse's).
  *
  * <p>Unknown stream or bad tokens: 400; missing secret: 401; wrong secret: 403 (the reference answers
  * 500). The secret is compared in constant time. Rows never change once written, so an answer is the
@@ -50,6 +50,7 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
     private final Function<String, Optional<UpdateFunction>> streams;
     private final String instanceName;
     private final byte[] secret;
+    private final int rowsPerAnswer;
 
     /**
      * @param streams the update function of each stream this writer serves, empty for an unknown one
@@ -58,12 +59,25 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
      */
     public StreamUpdatesHandler(Function<String, Optional<UpdateFunction>> streams, String instanceName,
             String secret) {
+        this(streams, instanceName, secret, ROWS_PER_ANSWER);
+    }
+
+    /**
+     * As {@link #StreamUpdatesHandler(Function, String, String)}, answering at most {@code rowsPerAnswer}
+     * rows a request (the client asks again from where the answer stopped).
+     */
+    public StreamUpdatesHandler(Function<String, Optional<UpdateFunction>> streams, String instanceName,
+            String secret, int rowsPerAnswer) {
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("the catch-up endpoint needs a replication secret");
+        }
+        if (rowsPerAnswer < 1) {
+            throw new IllegalArgumentException("rows per answer must be positive, got " + rowsPerAnswer);
         }
         this.streams = streams;
         this.instanceName = instanceName;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.rowsPerAnswer = rowsPerAnswer;
     }
 
     @Override
@@ -88,7 +102,8 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
         }
         UpdateBatch batch;
         try {
-            batch = updates.get().getUpdates(instanceName, parsed.from(), parsed.upto(), parsed.limit());
+            int rows = parsed.limit() > 0 ? parsed.limit() : rowsPerAnswer;
+            batch = updates.get().getUpdates(instanceName, parsed.from(), parsed.upto(), rows);
         } catch (Exception e) {
             log.error("catch-up read of {} ({}, {}] failed", parsed.stream(), parsed.from(), parsed.upto(), e);
             return reply(500, error("M_UNKNOWN", "cannot read the stream now"));
@@ -171,7 +186,7 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
                 throw new IllegalArgumentException("from_token and upto_token are required");
             }
             String limit = request.queryParam("limit").orElse(null);
-            int rows = ROWS_PER_ANSWER;
+            int rows = 0; // none asked: the handler's rows per answer
             if (limit != null) {
                 long asked = number("limit", limit);
                 if (asked < 1) {

@@ -30,24 +30,30 @@ final class HttpApi implements AutoCloseable {
     private final HttpServer server;
 
     HttpApi(HostPort listen, HttpSettings settings, StreamWriter streams, Supplier<ObjectNode> status,
-            MainMetrics metrics, String replicationSecret, HttpEndpoint presence, String instance) throws IOException {
+            MainMetrics metrics, String replicationSecret, HttpEndpoint presence, String instance,
+            int maxRowsPerAppend, int catchUpRowsPerAnswer) throws IOException {
         HttpServer.Builder routes = HttpServer.builder().name("main").settings(settings)
-                .post(AppendRowsEndpoint.ROUTE, new AppendRowsEndpoint(streams::append))
+                .post(AppendRowsEndpoint.ROUTE, new AppendRowsEndpoint(streams::append, maxRowsPerAppend))
                 .get("/_myelin/v1/status", Endpoints.json(status))
                 .get("/_myelin/v1/presence/{user_id}", presence)
-                .get("/metrics", Endpoints.bytes(MainMetrics.CONTENT_TYPE, () -> {
-                    ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
-                    metrics.write(body);
-                    return body.toByteArray();
-                }));
+                .get("/metrics", metricsEndpoint(metrics));
         for (org.myelin.http.endpoints.Route route : org.myelin.server.dashboard.Dashboard.routes()) {
             routes.route(route.method(), route.path(), route.endpoint());
         }
         if (replicationSecret != null) {
             routes.get(StreamUpdatesHandler.ROUTE,
-                    new StreamUpdatesHandler(streams::updates, instance, replicationSecret));
+                    new StreamUpdatesHandler(streams::updates, instance, replicationSecret, catchUpRowsPerAnswer));
         }
         this.server = routes.bind(listen.host(), listen.port());
+    }
+
+    /** {@code GET /metrics}: the registry in Prometheus's text format (also the metrics-only listener's). */
+    static HttpEndpoint metricsEndpoint(MainMetrics metrics) {
+        return Endpoints.bytes(MainMetrics.CONTENT_TYPE, () -> {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+            metrics.write(body);
+            return body.toByteArray();
+        });
     }
 
     /** The bound port (useful when listening on port 0). */

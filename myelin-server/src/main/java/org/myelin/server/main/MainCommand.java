@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import org.myelin.protocol.Dialect;
 import org.myelin.server.cli.HostPort;
 import org.myelin.server.decode.DialectConverter;
-import org.myelin.tcp.TcpSettings;
+import org.myelin.node.config.Tunables;
+import org.myelin.server.config.ConfigDefaults;
 import picocli.CommandLine;
 
 /** {@code myelin main}: runs the writer until interrupted. */
@@ -85,6 +86,16 @@ public final class MainCommand implements Callable<Integer> {
                     + "hear <server-name>/USER_IP. TCP workers and the HTTP API are still served.")
     String redis;
 
+    @CommandLine.Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:MYELIN_CONFIG}",
+            description = "Read settings from this YAML file (Synapse's keys, and a myelin: section; see "
+                    + "'myelin config example'); a flag given here wins over it. Default: $MYELIN_CONFIG.")
+    Path config;
+
+    @CommandLine.Option(names = "--listen-metrics", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "Also serve GET /metrics alone on this address (a port for Prometheus that exposes "
+                    + "nothing else). Default: none.")
+    HostPort listenMetrics;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -92,6 +103,7 @@ public final class MainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MainProcess process;
         PresenceSettings presence;
+        Tunables tunables = ConfigDefaults.of(spec).myelin();
         io.lettuce.core.RedisURI redisUri;
         try {
             redisUri = redis == null ? null : org.myelin.redis.RedisTransport.parseUri(redis);
@@ -101,16 +113,25 @@ public final class MainCommand implements Callable<Integer> {
         }
         try {
             presence = new PresenceSettings(Duration.ofMillis(syncTimeoutMs), Duration.ofMillis(instanceExpiryMs),
-                    PresenceSettings.defaults().tickInterval());
+                    tunables.presence().tickInterval());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("myelin main: " + e.getMessage());
             return 2;
         }
         try {
             process = MainProcess.start(new MainProcess.MainConfig(data, serverName, listenTcp, listenHttp,
-                    TcpSettings.defaults().withDialect(dialect), replicationSecret == null || replicationSecret.isEmpty() ? null
-                            : replicationSecret, database, instanceName), presence, storeUserIps, redisUri);
+                    tunables.tcp().withDialect(dialect), replicationSecret == null || replicationSecret.isEmpty() ? null
+                            : replicationSecret, database, instanceName), presence, storeUserIps, redisUri, tunables);
         } catch (java.io.IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("myelin main: cannot start: " + e.getMessage());
+            return 1;
+        }
+        try {
+            if (listenMetrics != null) {
+                process.listenMetrics(listenMetrics.host(), listenMetrics.port());
+            }
+        } catch (java.io.IOException e) {
+            process.close();
             spec.commandLine().getErr().println("myelin main: cannot start: " + e.getMessage());
             return 1;
         }

@@ -13,7 +13,8 @@ import org.myelin.core.ReplicationEngine;
 import org.myelin.core.presence.PresenceSettings;
 import org.myelin.core.stream.SynapseStreams;
 import org.myelin.http.server.HttpServerStats;
-import org.myelin.http.server.HttpSettings;
+import org.myelin.http.server.HttpServer;
+import org.myelin.node.config.Tunables;
 import org.myelin.protocol.Json;
 import io.lettuce.core.RedisURI;
 import org.myelin.redis.EngineBus;
@@ -56,11 +57,15 @@ public final class MainProcess implements AutoCloseable {
     private final org.myelin.server.metrics.RateHistory rates;
     private final org.myelin.core.task.Ticker rateTicker;
     private final long startedMillis = System.currentTimeMillis();
+    private final MainMetrics metrics;
+    private final Tunables tunables;
+    private HttpServer metricsHttp; // guarded by this; the metrics-only listener
 
-    private MainProcess(MainConfig config, PresenceSettings presence, boolean storeUserIps, RedisURI redisUri)
-            throws IOException {
+    private MainProcess(MainConfig config, PresenceSettings presence, boolean storeUserIps, RedisURI redisUri,
+            Tunables tunables) throws IOException {
         this.config = config;
-        this.store = Stores.openWriter(config.database(), config.data());
+        this.tunables = tunables;
+        this.store = Stores.openWriter(config.database(), config.data(), tunables.sqlite(), tunables.postgres());
         Identity built = null;
         try {
             Set<String> names = new LinkedHashSet<>(SynapseStreams.NAMES);
@@ -68,7 +73,7 @@ public final class MainProcess implements AutoCloseable {
                 names.add(p.stream());
             }
             this.streams = new StreamWriter(store, config.instanceName(), List.copyOf(names));
-            ReplicationEngine.Builder builder = ReplicationEngine.builder(config.instanceName())
+            ReplicationEngine.Builder builder = tunables.engine().apply(ReplicationEngine.builder(config.instanceName()))
                     .maxLineBytes(config.tcpSettings().maxLineBytes());
             streams.addTo(builder);
             built = new Identity(presence, streams, storeUserIps ? Stores.clientIps(store) : null);
@@ -81,8 +86,10 @@ public final class MainProcess implements AutoCloseable {
                     config.tcpSettings(), new EngineLinks(engine));
             // the main stores client IPs, so it alone hears <server_name>/USER_IP
             this.redis = redisUri == null ? null : RedisTransport.start(redisUri,
-                    RedisSettings.defaults(config.serverName()).withUserIp(storeUserIps), new EngineBus(engine));
-            MainMetrics metrics = new MainMetrics(engine, tcp.metrics(), tcp::links, streams, config.serverName());
+                    tunables.redis().apply(RedisSettings.defaults(config.serverName()).withUserIp(storeUserIps)
+                            .withDialect(config.tcpSettings().dialect())),
+                    new EngineBus(engine));
+            this.metrics = new MainMetrics(engine, tcp.metrics(), tcp::links, streams, config.serverName());
             identity.registerMetrics(metrics.registry());
             if (redis != null) {
                 metrics.addRedis(redis);
@@ -91,8 +98,9 @@ public final class MainProcess implements AutoCloseable {
             this.rateTicker = new org.myelin.core.task.Ticker("rates",
                     java.time.Duration.ofSeconds(org.myelin.server.metrics.RateHistory.PERIOD_SECONDS),
                     () -> rates.sample(System.currentTimeMillis()));
-            this.http = new HttpApi(config.listenHttp(), HttpSettings.defaults(), streams, this::status, metrics,
-                    config.replicationSecret(), identity.presenceEndpoint(), config.instanceName());
+            this.http = new HttpApi(config.listenHttp(), tunables.http(), streams, this::status, metrics,
+                    config.replicationSecret(), identity.presenceEndpoint(), config.instanceName(),
+                    tunables.maxRowsPerAppend(), tunables.catchUpServeRows());
             identity.start();
         } catch (IOException | RuntimeException e) {
             if (built != null) {
@@ -113,7 +121,7 @@ public final class MainProcess implements AutoCloseable {
      * @throws IOException if a port cannot be bound
      */
     public static MainProcess start(MainConfig config) throws IOException {
-        return new MainProcess(config, PresenceSettings.defaults(), true, null);
+        return new MainProcess(config, PresenceSettings.defaults(), true, null, Tunables.defaults());
     }
 
     /**
@@ -127,7 +135,7 @@ public final class MainProcess implements AutoCloseable {
      */
     public static MainProcess start(MainConfig config, PresenceSettings presence, boolean storeUserIps,
             RedisURI redisUri) throws IOException {
-        return new MainProcess(config, presence, storeUserIps, redisUri);
+        return new MainProcess(config, presence, storeUserIps, redisUri, Tunables.defaults());
     }
 
     /**
@@ -138,7 +146,7 @@ public final class MainProcess implements AutoCloseable {
      */
     public static MainProcess start(MainConfig config, PresenceSettings presence, boolean storeUserIps)
             throws IOException {
-        return new MainProcess(config, presence, storeUserIps, null);
+        return new MainProcess(config, presence, storeUserIps, null, Tunables.defaults());
     }
 
     /**
@@ -148,7 +156,41 @@ public final class MainProcess implements AutoCloseable {
      * @throws IOException if a port cannot be bound
      */
     public static MainProcess start(MainConfig config, RedisURI redisUri) throws IOException {
-        return new MainProcess(config, PresenceSettings.defaults(), true, redisUri);
+        return new MainProcess(config, PresenceSettings.defaults(), true, redisUri, Tunables.defaults());
+    }
+
+    /**
+     * As {@link #start(MainConfig, PresenceSettings, boolean, RedisURI)}, with the limits and timings of a
+     * configuration file's {@code myelin:} section (its HTTP limits, engine bounds, Redis timings, store
+     * tuning; the link settings are {@link MainConfig#tcpSettings()}).
+     *
+     * @throws IOException if a port cannot be bound
+     */
+    public static MainProcess start(MainConfig config, PresenceSettings presence, boolean storeUserIps,
+            RedisURI redisUri, Tunables tunables) throws IOException {
+        return new MainProcess(config, presence, storeUserIps, redisUri, tunables);
+    }
+
+    /**
+     * Serves {@code GET /metrics} alone (the registry of the HTTP API's {@code /metrics}) on another
+     * listener, until {@link #close()}: a port for Prometheus that exposes nothing else.
+     *
+     * @return the port actually bound (useful with port 0)
+     * @throws IOException if the address cannot be bound (the message names it)
+     * @throws IllegalStateException if a metrics listener is already running
+     */
+    public synchronized int listenMetrics(String host, int port) throws IOException {
+        if (metricsHttp != null) {
+            throw new IllegalStateException("already serving metrics on port " + metricsHttp.port());
+        }
+        try {
+            metricsHttp = HttpServer.builder().name("main-metrics").settings(tunables.http())
+                    .get("/metrics", HttpApi.metricsEndpoint(metrics)).bind(host, port);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + " for metrics: " + e.getMessage(), e);
+        }
+        log.info("main process serving metrics on {}:{}", host, metricsHttp.port());
+        return metricsHttp.port();
     }
 
     /** The Redis link, when one was configured. */
@@ -298,6 +340,11 @@ public final class MainProcess implements AutoCloseable {
             log.info("main process stopping");
             if (identity != null) {
                 identity.close();
+            }
+            synchronized (this) {
+                if (metricsHttp != null) {
+                    metricsHttp.close();
+                }
             }
             closeQuietly();
         }

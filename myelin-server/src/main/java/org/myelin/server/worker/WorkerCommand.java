@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 import org.myelin.core.presence.SyncSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,8 @@ import org.myelin.server.cli.HostPort;
 import org.myelin.redis.RedisTransport;
 import org.myelin.server.decode.DialectConverter;
 import org.myelin.store.StoreException;
-import org.myelin.tcp.TcpSettings;
+import org.myelin.node.config.Tunables;
+import org.myelin.server.config.ConfigDefaults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -51,9 +51,20 @@ public final class WorkerCommand implements Callable<Integer> {
     /** How often, at most, the state file is rewritten while rows flow. */
     static final Duration STATE_INTERVAL = Duration.ofMillis(100);
 
-    @CommandLine.Option(names = "--name", required = true, paramLabel = "NAME",
-            description = "This worker's instance name (sent as NAME).")
+    @CommandLine.Option(names = "--name", paramLabel = "NAME",
+            description = "This worker's instance name (sent as NAME); required, here or as worker_name in --config.")
     String name;
+
+    @CommandLine.Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:MYELIN_CONFIG}",
+            description = "Read settings from this YAML file (Synapse's keys: worker_name, worker_listeners, "
+                    + "instance_map, redis, database...; and a myelin: section; see 'myelin config example'); a flag "
+                    + "given here wins over it. Default: $MYELIN_CONFIG.")
+    Path config;
+
+    @CommandLine.Option(names = "--listen-metrics", paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "Serve GET /metrics alone on this address (a port for Prometheus that exposes nothing "
+                    + "else). Default: none.")
+    HostPort listenMetrics;
 
     @CommandLine.Option(names = "--connect", defaultValue = "127.0.0.1:9092", paramLabel = "HOST:PORT",
             converter = HostPort.Converter.class, description = "Main process's replication port. Default: ${DEFAULT-VALUE}.")
@@ -77,11 +88,11 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "postgresql://user@host:port/db), read to catch up on missed rows.")
     String database;
 
-    @CommandLine.Option(names = "--catch-up-url", paramLabel = "[INSTANCE=]URL",
+    @CommandLine.Option(names = "--catch-up-url", paramLabel = "[INSTANCE=]URL", split = ",",
             description = "Fetch missed rows over HTTP from the writer's listener instead (Myelin's main "
                     + "started with a replication secret, or a Synapse main), e.g. http://127.0.0.1:9093. "
                     + "With several writers, one per writer instance: --catch-up-url writer1=http://... "
-                    + "(repeat); a URL without INSTANCE serves the other writers.")
+                    + "(repeat or comma-separate); a URL without INSTANCE serves the other writers.")
     List<String> catchUpUrls = new ArrayList<>();
 
     @CommandLine.Option(names = "--replication-secret", paramLabel = "SECRET",
@@ -177,6 +188,11 @@ public final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        Tunables tunables = ConfigDefaults.of(spec).myelin();
+        if (name == null || name.isEmpty()) {
+            err.println("myelin worker: a worker needs a name: give --name NAME (or worker_name in --config).");
+            return 2;
+        }
         CatchUpSource catchUp;
         if (data != null) {
             catchUp = new CatchUpSource.SharedFile(data);
@@ -233,7 +249,7 @@ public final class WorkerCommand implements Callable<Integer> {
         WorkerProcess.Presence presence;
         try {
             presence = new WorkerProcess.Presence(WorkerProcess.Presence.newInstanceId(name), new SyncSettings(
-                    Duration.ofMillis(endDelayMs), Duration.ofMillis(refreshMs), SyncSettings.defaults().tickInterval()));
+                    Duration.ofMillis(endDelayMs), Duration.ofMillis(refreshMs), tunables.sync().tickInterval()));
         } catch (IllegalArgumentException e) {
             err.println("myelin worker: " + e.getMessage());
             return 2;
@@ -268,10 +284,10 @@ public final class WorkerCommand implements Callable<Integer> {
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            WorkerProcess.WorkerConfig config = new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
-                    resume, follow, TcpSettings.defaults().withDialect(dialect));
-            worker = redis == null ? WorkerProcess.start(config, printer, UnaryOperator.identity(), presence)
-                    : WorkerProcess.startOnRedis(config, RedisTransport.parseUri(redis), printer, presence, writeCaches);
+            WorkerProcess.WorkerConfig workerConfig = new WorkerProcess.WorkerConfig(name, connect, serverName, catchUp,
+                    resume, follow, tunables.tcp().withDialect(dialect));
+            worker = WorkerProcess.start(workerConfig, printer, presence, redis == null ? null : RedisTransport.parseUri(redis),
+                    tunables, writeCaches);
         } catch (StoreException | IllegalArgumentException e) {
             started.complete(null);
             if (unhook(hook, stopped)) {
@@ -287,9 +303,14 @@ public final class WorkerCommand implements Callable<Integer> {
             throw e;
         }
         started.complete(worker);
-        if (listenHttp != null) {
+        if (listenHttp != null || listenMetrics != null) {
             try {
-                worker.listenHttp(listenHttp.host(), listenHttp.port());
+                if (listenHttp != null) {
+                    worker.listenHttp(listenHttp.host(), listenHttp.port());
+                }
+                if (listenMetrics != null) {
+                    worker.listenMetrics(listenMetrics.host(), listenMetrics.port());
+                }
             } catch (java.io.IOException e) {
                 if (unhook(hook, stopped)) {
                     stop(worker, printer, saver);

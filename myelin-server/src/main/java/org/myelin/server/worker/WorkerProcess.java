@@ -24,7 +24,7 @@ import org.myelin.http.endpoints.StatusEndpoint;
 import org.myelin.http.endpoints.SyncEndpoint;
 import org.myelin.http.endpoints.UserIpEndpoint;
 import org.myelin.http.server.HttpServer;
-import org.myelin.http.server.HttpSettings;
+import org.myelin.node.config.Tunables;
 import org.myelin.protocol.Json;
 import org.myelin.protocol.UserIpCommand;
 import org.myelin.tcp.Link;
@@ -82,9 +82,14 @@ public final class WorkerProcess implements AutoCloseable {
     private final Ticker rateTicker;
     private final long startedMillis = System.currentTimeMillis();
 
+    private final Tunables tunables;
+    private HttpServer metricsHttp; // guarded by this; the metrics-only listener
+
     private WorkerProcess(WorkerConfig config, ReplicationDataHandler handler,
-            UnaryOperator<LinkListener> decorate, Presence presenceOptions, RedisURI redisUri, boolean writeCaches) {
+            UnaryOperator<LinkListener> decorate, Presence presenceOptions, RedisURI redisUri, boolean writeCaches,
+            Tunables tunables) {
         this.config = config;
+        this.tunables = tunables;
         if (writeCaches && (redisUri == null || !(config.catchUp() instanceof CatchUpSource.Database))) {
             throw new IllegalArgumentException("a worker writes caches rows to the writers' PostgreSQL database"
                     + " (--database URL) and streams them on the Redis bus (--redis URI): give both");
@@ -94,24 +99,25 @@ public final class WorkerProcess implements AutoCloseable {
                 System::currentTimeMillis, config.tcpSettings().dialect() != Dialect.SYNAPSE_1_66);
         Function<String, UpdateFunction> catchUp;
         if (config.catchUp() instanceof CatchUpSource.SharedFile file) {
-            this.store = SqliteStreamStore.openExisting(file.dataDir());
+            this.store = SqliteStreamStore.openExisting(file.dataDir(), tunables.sqlite());
             catchUp = store::updateFunction;
         } else if (config.catchUp() instanceof CatchUpSource.Database database) {
             // a worker writing caches rows is one of the stream's writers: it opens the store as one
-            this.store = writeCaches ? Stores.openWriter(database.url(), null) : Stores.openReader(database.url(), null);
+            this.store = writeCaches ? Stores.openWriter(database.url(), null, tunables.sqlite(), tunables.postgres())
+                    : Stores.openReader(database.url(), null, tunables.sqlite(), tunables.postgres());
             catchUp = store::updateFunction;
         } else if (config.catchUp() instanceof CatchUpSource.OverHttpPerWriter remote) {
             this.store = null;
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(tunables.catchUpConnectTimeout()).build();
             // each writer serves only its own rows: ask the one that wrote them
             catchUp = name -> (instance, from, upto, limit) -> new HttpUpdateFunction(http, remote.baseOf(instance),
-                    name, remote.secret(), Duration.ofSeconds(30)).getUpdates(instance, from, upto, limit);
+                    name, remote.secret(), tunables.catchUpRequestTimeout()).getUpdates(instance, from, upto, limit);
         } else {
             CatchUpSource.OverHttp remote = (CatchUpSource.OverHttp) config.catchUp();
             this.store = null;
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(tunables.catchUpConnectTimeout()).build();
             catchUp = name -> new HttpUpdateFunction(http, remote.base(), name, remote.secret(),
-                    Duration.ofSeconds(30));
+                    tunables.catchUpRequestTimeout());
         }
         ReplicationEngine built = null;
         try {
@@ -124,7 +130,8 @@ public final class WorkerProcess implements AutoCloseable {
                 Set<String> follow = Set.copyOf(config.follow());
                 streams = new InboundStreams(follow, follow, catchUp);
             }
-            ReplicationEngine.Builder builder = ReplicationEngine.builder(config.name()).follow(streams, handler)
+            ReplicationEngine.Builder builder = tunables.engine().apply(ReplicationEngine.builder(config.name()))
+                    .follow(streams, handler)
                     .onConnection(links).onConnection(presence).onCommand(router);
             builder.startFrom(config.resume());
             this.cachesWriter = writeCaches
@@ -145,8 +152,9 @@ public final class WorkerProcess implements AutoCloseable {
                         config.serverName(), config.tcpSettings(), decorate.apply(new EngineLinks(engine))).start();
             } else {
                 this.client = null;
-                this.redis = RedisTransport.start(redisUri, RedisSettings.defaults(config.serverName()),
-                        new EngineBus(engine));
+                this.redis = RedisTransport.start(redisUri,
+                        tunables.redis().apply(RedisSettings.defaults(config.serverName())
+                                .withDialect(config.tcpSettings().dialect())), new EngineBus(engine));
             }
             this.metrics = new WorkerMetrics(engine, client, redis, presence, router, config.serverName());
             this.rates = new org.myelin.server.metrics.RateHistory(rateCounters());
@@ -180,7 +188,7 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler) {
         return new WorkerProcess(config, handler, UnaryOperator.identity(), Presence.forName(config.name()), null,
-                false);
+                false, Tunables.defaults());
     }
 
     /**
@@ -196,7 +204,8 @@ public final class WorkerProcess implements AutoCloseable {
     public static WorkerProcess startOnRedis(WorkerConfig config, RedisURI redisUri, ReplicationDataHandler handler,
             Presence presence) {
         return new WorkerProcess(config, handler, UnaryOperator.identity(), presence,
-                java.util.Objects.requireNonNull(redisUri), false);
+                java.util.Objects.requireNonNull(redisUri), false,
+                Tunables.defaults());
     }
 
     /**
@@ -212,7 +221,8 @@ public final class WorkerProcess implements AutoCloseable {
     public static WorkerProcess startOnRedis(WorkerConfig config, RedisURI redisUri, ReplicationDataHandler handler,
             Presence presence, boolean writeCaches) {
         return new WorkerProcess(config, handler, UnaryOperator.identity(), presence,
-                java.util.Objects.requireNonNull(redisUri), writeCaches);
+                java.util.Objects.requireNonNull(redisUri), writeCaches,
+                Tunables.defaults());
     }
 
     /**
@@ -237,7 +247,8 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate) {
-        return new WorkerProcess(config, handler, decorate, Presence.forName(config.name()), null, false);
+        return new WorkerProcess(config, handler, decorate, Presence.forName(config.name()), null, false,
+                Tunables.defaults());
     }
 
     /**
@@ -246,7 +257,20 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler,
             UnaryOperator<LinkListener> decorate, Presence presence) {
-        return new WorkerProcess(config, handler, decorate, presence, null, false);
+        return new WorkerProcess(config, handler, decorate, presence, null, false, Tunables.defaults());
+    }
+
+    /**
+     * Starts a worker with the limits and timings of a configuration file's {@code myelin:} section
+     * (engine bounds, HTTP limits, Redis timings, catch-up timeouts, store tuning; the link settings are
+     * {@link WorkerConfig#tcpSettings()}), over TCP, or on the Redis bus at {@code redisUri} when it is
+     * not null; with {@code writeCaches} it also writes the {@code caches} stream (see
+     * {@link #startOnRedis(WorkerConfig, RedisURI, ReplicationDataHandler, Presence, boolean)}).
+     */
+    public static WorkerProcess start(WorkerConfig config, ReplicationDataHandler handler, Presence presence,
+            RedisURI redisUri, Tunables tunables, boolean writeCaches) {
+        return new WorkerProcess(config, handler, UnaryOperator.identity(), presence, redisUri, writeCaches,
+                tunables);
     }
 
     /** The users syncing on this worker: {@code setSyncing} is the library API of {@code /sync}. */
@@ -280,7 +304,7 @@ public final class WorkerProcess implements AutoCloseable {
             throw new IllegalStateException("this worker already serves HTTP on port " + http.port());
         }
         HttpServer.Builder routes = HttpServer.builder().name("worker-" + config.name())
-                .settings(HttpSettings.defaults());
+                .settings(tunables.http());
         for (Route route : httpEndpoints()) {
             routes.route(route.method(), route.path(), route.endpoint());
         }
@@ -291,6 +315,29 @@ public final class WorkerProcess implements AutoCloseable {
         }
         log.info("worker '{}' serving HTTP on {}:{}", config.name(), host, http.port());
         return http.port();
+    }
+
+    /**
+     * Serves {@code GET /metrics} alone on another listener until {@link #close()}: a port for
+     * Prometheus that exposes nothing else.
+     *
+     * @return the port actually bound (useful with port 0)
+     * @throws IOException if the address cannot be bound (the message names it)
+     * @throws IllegalStateException if this worker already serves metrics there
+     */
+    public synchronized int listenMetrics(String host, int port) throws IOException {
+        if (metricsHttp != null) {
+            throw new IllegalStateException("this worker already serves metrics on port " + metricsHttp.port());
+        }
+        try {
+            metricsHttp = HttpServer.builder().name("worker-" + config.name() + "-metrics").settings(tunables.http())
+                    .get(MetricsEndpoint.ROUTE, new MetricsEndpoint(WorkerMetrics.CONTENT_TYPE, metrics::write))
+                    .bind(host, port);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + " for metrics: " + e.getMessage(), e);
+        }
+        log.info("worker '{}' serving metrics on {}:{}", config.name(), host, metricsHttp.port());
+        return metricsHttp.port();
     }
 
     /**
@@ -482,6 +529,9 @@ public final class WorkerProcess implements AutoCloseable {
         synchronized (this) {
             if (http != null) {
                 http.close();
+            }
+            if (metricsHttp != null) {
+                metricsHttp.close();
             }
         }
         engine.close();

@@ -60,6 +60,12 @@ final class Program implements AutoCloseable {
      * tests' WARN, for a test that reads what the program logged).
      */
     static Program start(List<String> jvmOptions, Path stderr, boolean readOut, String... args) throws IOException {
+        return start(java.util.Map.of(), jvmOptions, stderr, readOut, args);
+    }
+
+    /** As {@link #start(List, Path, boolean, String...)}, with these variables added to its environment. */
+    static Program start(java.util.Map<String, String> env, List<String> jvmOptions, Path stderr, boolean readOut,
+            String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -70,6 +76,7 @@ final class Program implements AutoCloseable {
         command.add(Main.class.getName());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().putAll(env);
         return new Program(builder.start(), stderr, readOut);
     }
 

@@ -58,6 +58,11 @@ public record PostgresStoreOptions(
         return new PostgresStoreOptions(jdbcUrl, other, poolSize, statementTimeout, connectTimeout, retryFor);
     }
 
+    /** These options with another pool size and timeouts. */
+    public PostgresStoreOptions withTuning(int pool, Duration statement, Duration connect, Duration retry) {
+        return new PostgresStoreOptions(jdbcUrl, schema, pool, statement, connect, retry);
+    }
+
     /** These options with another retry budget for a lost database. */
     public PostgresStoreOptions withRetryFor(Duration other) {
         return new PostgresStoreOptions(jdbcUrl, schema, poolSize, statementTimeout, connectTimeout, other);
