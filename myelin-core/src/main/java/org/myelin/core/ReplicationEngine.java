@@ -194,6 +194,16 @@ public final class ReplicationEngine implements AutoCloseable {
         return all;
     }
 
+    /**
+     * CPU time of the background tasks by name, each pool's split into user and system time by that
+     * pool's threads' ratio (see {@link org.myelin.core.task.CpuTime}); reads thread clocks, once per scrape.
+     */
+    public Map<String, org.myelin.core.task.CpuTime> taskCpuTimes() {
+        Map<String, org.myelin.core.task.CpuTime> all = new java.util.TreeMap<>(tasks.cpuTimes());
+        all.putAll(commandTasks.cpuTimes());
+        return all;
+    }
+
     /** Threads alive now running background work (stream queues and command queues). */
     public int backgroundThreads() {
         return tasks.threads() + commandTasks.threads();

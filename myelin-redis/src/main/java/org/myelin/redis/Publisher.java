@@ -32,14 +32,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Publisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+
+    private final RedisTransport transport;
+    private final int maxQueued;
     /**
      * PUBLISHes written before they are put on the wire even if the burst goes on: a long burst (a
      * writer far ahead) is pipelined in slices instead of waiting for its end.
      */
-    private static final int FLUSH_EVERY = 256;
-
-    private final RedisTransport transport;
-    private final int maxQueued;
+    private final int flushEvery;
     private final Semaphore inFlight;
     private final long timeoutNanos;
     private final ConcurrentLinkedQueue<RedisLink> catchUps = new ConcurrentLinkedQueue<>();
@@ -57,6 +57,7 @@ final class Publisher implements AutoCloseable {
     Publisher(RedisTransport transport, RedisSettings settings) {
         this.transport = transport;
         this.maxQueued = settings.maxQueuedPublishes();
+        this.flushEvery = settings.publishBatch();
         this.inFlight = new Semaphore(settings.maxInFlight());
         this.timeoutNanos = settings.commandTimeout().toNanos();
         this.thread = new Thread(this::loop, "redis-publisher");
@@ -172,7 +173,7 @@ final class Publisher implements AutoCloseable {
             return;
         }
         batch.add(out, future);
-        if (batch.size() >= FLUSH_EVERY) {
+        if (batch.size() >= flushEvery) {
             closeBatch();
         }
     }

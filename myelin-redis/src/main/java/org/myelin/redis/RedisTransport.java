@@ -5,6 +5,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.protocol.ProtocolVersion;
@@ -86,6 +87,7 @@ public final class RedisTransport implements AutoCloseable {
             options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(settings.caCert().toFile()).build());
         }
         client.setOptions(options
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).build())
                 .autoReconnect(false) // we reconnect ourselves: every reconnect is a new link
                 .protocolVersion(ProtocolVersion.RESP2) // what Synapse speaks; no HELLO surprises
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * to the channel's event loop.
  *
  * <p>The inbox (commands other threads sent, waiting for the event loop) is bounded too: past
- * {@link #INBOX_BOUND} entries (or the queue bound, if larger), RDATA are discarded there
+ * {@link TcpSettings#inboxBound()} entries (default {@link #INBOX_BOUND}; or the queue bound, if larger), RDATA are discarded there
  * and leave a gap marker in their place (at most one per stream until its next POSITION), so the
  * event loop opens the stream's gap at the right point of the order; other commands are still
  * taken up to twice the bound, beyond which the link is closed with {@code ERROR Failed to keep up}.
@@ -49,7 +49,7 @@ final class NettyLink implements Link {
     private static final Logger log = LoggerFactory.getLogger(NettyLink.class);
     private static final AtomicLong IDS = new AtomicLong();
     /**
-     * Commands the inbox holds before dropping RDATA. Generous: the inbox only bridges the time
+     * The default of {@link TcpSettings#inboxBound()}: commands the inbox holds before dropping RDATA. Generous: the inbox only bridges the time
      * until the event loop runs, and the outbound queue's bounds are what congestion is about.
      */
     static final int INBOX_BOUND = 65_536;
@@ -61,6 +61,8 @@ final class NettyLink implements Link {
     private final EventLoop loop;
     private final Side side;
     private final TcpSettings settings;
+    /** Read once: the send path checks it per command. */
+    private final int inboxBound;
     private final TcpMetrics metrics;
     private final LinkListener listener;
     private final LinkHooks hooks;
@@ -101,6 +103,7 @@ final class NettyLink implements Link {
         this.loop = channel.eventLoop();
         this.side = side;
         this.settings = settings;
+        this.inboxBound = Math.max(settings.inboxBound(), settings.maxQueuedCommands());
         this.metrics = metrics;
         this.listener = listener;
         this.hooks = hooks;
@@ -170,8 +173,7 @@ final class NettyLink implements Link {
             metrics.droppedAfterClose.add(burst.size());
             return;
         }
-        int bound = Math.max(INBOX_BOUND, settings.maxQueuedCommands());
-        if (!allSupported(burst) || (!loop.inEventLoop() && inboxSize.get() + burst.size() >= bound)) {
+        if (!allSupported(burst) || (!loop.inEventLoop() && inboxSize.get() + burst.size() >= inboxBound)) {
             // another dialect, or the inbox near its bound: command by command, with their rules
             Link.super.sendBurst(burst);
             return;
@@ -289,8 +291,7 @@ final class NettyLink implements Link {
             scheduleFlush();
             return;
         }
-        int bound = Math.max(INBOX_BOUND, settings.maxQueuedCommands());
-        if (command instanceof RdataCommand rdata && inboxSize.get() >= bound) {
+        if (command instanceof RdataCommand rdata && inboxSize.get() >= inboxBound) {
             // The event loop is far behind: drop the row and let the loop open the stream's gap
             // at this point of the order; the peer then gets a POSITION and fetches it.
             metrics.rdataDiscarded.increment();
@@ -301,7 +302,7 @@ final class NettyLink implements Link {
             }
             return;
         }
-        if (inboxSize.get() >= 2L * bound) {
+        if (inboxSize.get() >= 2L * inboxBound) {
             if (inboxOverflowed.compareAndSet(false, true)) {
                 metrics.queueOverflows.increment();
                 log.warn("{}: {} commands wait for the event loop; closing", this, inboxSize.get());

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>A server that answers with another name than the expected one is a configuration error, not
  * a glitch: it is logged once at ERROR (saying both names), counted
  * ({@link TcpMetrics#wrongServerNames()}), shown by {@link #lastFailure()}, and retried every
- * {@link #WRONG_SERVER_DELAY} instead of at the normal backoff, forever (the configuration may be
+ * {@link TcpSettings#wrongServerDelay()} (default {@link #WRONG_SERVER_DELAY}) instead of at the normal backoff, forever (the configuration may be
  * fixed on the other side).
  *
  * <p>All of the client's state lives on one event loop.
@@ -47,7 +47,7 @@ public final class TcpClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TcpClient.class);
     /** How many recent reconnect delays {@link #reconnectDelays()} remembers. */
     private static final int DELAY_HISTORY = 64;
-    /** How long to wait before trying again a server that gave the wrong name. */
+    /** The default wait before trying again a server that gave the wrong name ({@link TcpSettings#wrongServerDelay()}). */
     public static final Duration WRONG_SERVER_DELAY = Duration.ofSeconds(30);
 
     private final String host;
@@ -208,7 +208,7 @@ public final class TcpClient implements AutoCloseable {
         if (wrongServer) {
             // Retrying at full speed cannot help until someone fixes a configuration.
             wrongServer = false;
-            delay = WRONG_SERVER_DELAY;
+            delay = settings.wrongServerDelay();
         }
         nextDelay = backoff.peek();
         delays.addLast(delay);
@@ -314,7 +314,7 @@ public final class TcpClient implements AutoCloseable {
                 wrongServerLogged = serverName;
                 log.error("'{}': {}: check the server name configured here or there; retrying every {} s"
                         + " (not logged again while it stays so)", clientName, lastFailure,
-                        WRONG_SERVER_DELAY.toSeconds());
+                        settings.wrongServerDelay().toSeconds());
             } else {
                 log.debug("'{}': {}", clientName, lastFailure);
             }

@@ -34,6 +34,10 @@ import org.myelin.protocol.Framing;
  *     neither {@code NAME} nor {@code REPLICATE} this long after connecting
  * @param maxConnections server side: connections open at once; more are refused with
  *     {@code ERROR} and closed
+ * @param wrongServerDelay client side: how long to wait before trying again a server that gave
+ *     another name than the expected one (a configuration error: retrying at once cannot help)
+ * @param inboxBound commands other threads may leave for a link's event loop before RDATA are
+ *     replaced by a gap (the peer fetches them); at least the outbound command bound is used
  */
 public record TcpSettings(
         Duration pingInterval,
@@ -49,7 +53,9 @@ public record TcpSettings(
         Dialect dialect,
         int socketSendBufferBytes,
         Duration handshakeTimeout,
-        int maxConnections) {
+        int maxConnections,
+        Duration wrongServerDelay,
+        int inboxBound) {
 
     private static final TcpSettings DEFAULTS = new TcpSettings(
             Duration.ofSeconds(5),
@@ -65,7 +71,7 @@ public record TcpSettings(
             Dialect.LATEST,
             0,
             Duration.ofSeconds(30),
-            1000);
+            1000, TcpClient.WRONG_SERVER_DELAY, NettyLink.INBOX_BOUND);
 
     /**
      * @throws IllegalArgumentException if a duration is not positive, a bound is not positive, the
@@ -97,6 +103,10 @@ public record TcpSettings(
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be positive, got " + maxConnections);
         }
+        positive("wrongServerDelay", wrongServerDelay);
+        if (inboxBound < 1) {
+            throw new IllegalArgumentException("inboxBound must be positive, got " + inboxBound);
+        }
         if (socketSendBufferBytes < 0) {
             throw new IllegalArgumentException("socketSendBufferBytes must be 0 or positive, got "
                     + socketSendBufferBytes);
@@ -107,7 +117,8 @@ public record TcpSettings(
      * The protocol's values: PING every 5 s, ping timeout 25 s, close timeout 25 s, 16384-byte
      * lines, queues of 8 MiB / 10,000 commands, unwritable deadline 60 s, reconnect 0.1 s doubling
      * to 1 s with 20 % jitter, the latest dialect, the system's socket buffers; servers give a
-     * connection 30 s to send {@code NAME} or {@code REPLICATE} and take at most 1000 at once.
+     * connection 30 s to send {@code NAME} or {@code REPLICATE} and take at most 1000 at once; a
+     * client retries a server with the wrong name every 30 s; link inboxes hold 65,536 commands.
      */
     public static TcpSettings defaults() {
         return DEFAULTS;
@@ -124,76 +135,90 @@ public record TcpSettings(
     public TcpSettings withPingInterval(Duration value) {
         return new TcpSettings(value, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy with another ping timeout. */
     public TcpSettings withPingTimeout(Duration value) {
         return new TcpSettings(pingInterval, value, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy with another close timeout. */
     public TcpSettings withCloseTimeout(Duration value) {
         return new TcpSettings(pingInterval, pingTimeout, value, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy with another line limit. */
     public TcpSettings withMaxLineBytes(int value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, value, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy with other outbound queue bounds. */
     public TcpSettings withQueueBounds(long bytes, int commands) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, bytes,
                 commands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy with another unwritable deadline. */
     public TcpSettings withUnwritableDeadline(Duration value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, value, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy with another reconnect backoff. */
     public TcpSettings withReconnect(Duration initialDelay, Duration maxDelay, double jitter) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, initialDelay, maxDelay, jitter, dialect, socketSendBufferBytes,
-                handshakeTimeout, maxConnections);
+                handshakeTimeout, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy speaking another dialect. */
     public TcpSettings withDialect(Dialect value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, value, socketSendBufferBytes, handshakeTimeout, maxConnections);
+                reconnectJitter, value, socketSendBufferBytes, handshakeTimeout, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy with another kernel send buffer size (0 for the system's). */
     public TcpSettings withSocketSendBuffer(int bytes) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, bytes, handshakeTimeout, maxConnections);
+                reconnectJitter, dialect, bytes, handshakeTimeout, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy with another handshake deadline (server side). */
     public TcpSettings withHandshakeTimeout(Duration value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes, value, maxConnections);
+                reconnectJitter, dialect, socketSendBufferBytes, value, maxConnections, wrongServerDelay, inboxBound);
     }
 
     /** A copy with another connection cap (server side). */
     public TcpSettings withMaxConnections(int value) {
         return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
                 maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
-                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, value);
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, value, wrongServerDelay, inboxBound);
+    }
+
+    /** A copy with another wait before retrying a server that gave the wrong name (client side). */
+    public TcpSettings withWrongServerDelay(Duration value) {
+        return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
+                maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections, value, inboxBound);
+    }
+
+    /** A copy with another inbox bound. */
+    public TcpSettings withInboxBound(int value) {
+        return new TcpSettings(pingInterval, pingTimeout, closeTimeout, maxLineBytes, maxQueuedBytes,
+                maxQueuedCommands, unwritableDeadline, reconnectInitialDelay, reconnectMaxDelay,
+                reconnectJitter, dialect, socketSendBufferBytes, handshakeTimeout, maxConnections, wrongServerDelay, value);
     }
 }

@@ -13,18 +13,10 @@ import org.myelin.protocol.UserIpCommand;
  * costs at most one extra write. Thread-safe.
  */
 public final class UserIpRecorder {
-    /** Keys remembered at most (about 100 bytes each plus the strings). */
-    static final int MAX_KEYS = 100_000;
-
     private final ClientIpStore store;
     private final LongSupplier clock;
     private final long intervalMs;
-    private final Map<Key, Long> lastWritten = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
-            return size() > MAX_KEYS;
-        }
-    };
+    private final Map<Key, Long> lastWritten;
     private long written;
     private long throttled;
 
@@ -34,14 +26,35 @@ public final class UserIpRecorder {
      * @param interval the least time between two writes of one key (2 minutes in Synapse)
      */
     public UserIpRecorder(ClientIpStore store, LongSupplier clock, Duration interval) {
+        this(store, clock, new UserIpSettings(interval, UserIpSettings.defaults().maxKeys()));
+    }
+
+    /**
+     * @param store where rows go
+     * @param clock epoch milliseconds now
+     * @param settings the interval between two writes of one key, and how many keys are remembered
+     */
+    public UserIpRecorder(ClientIpStore store, LongSupplier clock, UserIpSettings settings) {
         this.store = store;
         this.clock = clock;
-        this.intervalMs = interval.toMillis();
+        this.intervalMs = settings.interval().toMillis();
+        int maxKeys = settings.maxKeys();
+        this.lastWritten = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
+                return size() > maxKeys;
+            }
+        };
     }
 
     /** A recorder with Synapse's 2-minute interval on the system clock. */
     public static UserIpRecorder withDefaults(ClientIpStore store) {
-        return new UserIpRecorder(store, System::currentTimeMillis, Duration.ofMinutes(2));
+        return create(store, UserIpSettings.defaults());
+    }
+
+    /** A recorder with these settings on the system clock. */
+    public static UserIpRecorder create(ClientIpStore store, UserIpSettings settings) {
+        return new UserIpRecorder(store, System::currentTimeMillis, settings);
     }
 
     /**

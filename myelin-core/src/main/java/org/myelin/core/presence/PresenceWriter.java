@@ -36,11 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PresenceWriter {
     private static final Logger log = LoggerFactory.getLogger(PresenceWriter.class);
-    /** Offline users remembered for lookups; the oldest are forgotten beyond this (bounded memory). */
-    static final int MAX_OFFLINE_REMEMBERED = 100_000;
-    /** Cleared instance ids remembered (bounded memory). */
-    static final int MAX_CLEARED_REMEMBERED = 10_000;
-
     private final PresenceSettings settings;
     private final LongSupplier clock;
     private final PresenceSink sink;
@@ -49,22 +44,13 @@ public final class PresenceWriter {
     private final Map<String, User> online = new LinkedHashMap<>();
     /** Online users no instance holds: the ones {@link #tick()} may take offline. */
     private final Set<String> released = new HashSet<>();
-    private final Map<String, PresenceRow> offline = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PresenceRow> eldest) {
-            return size() > MAX_OFFLINE_REMEMBERED;
-        }
-    };
+    /** Offline users remembered for lookups; the oldest are forgotten beyond the limit (bounded memory). */
+    private final Map<String, PresenceRow> offline;
     /**
      * Instances that sent {@code CLEAR_USER_SYNC} and no {@code start} since: their {@code end}s are
      * late and have nothing to end.
      */
-    private final Map<String, Boolean> cleared = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > MAX_CLEARED_REMEMBERED;
-        }
-    };
+    private final Map<String, Boolean> cleared;
     private long rowsPublished;
     private long instancesExpired;
 
@@ -74,9 +60,31 @@ public final class PresenceWriter {
      * @param sink receives every state change
      */
     public PresenceWriter(PresenceSettings settings, LongSupplier clock, PresenceSink sink) {
+        this(settings, PresenceLimits.defaults(), clock, sink);
+    }
+
+    /**
+     * @param settings the timeouts
+     * @param limits how many offline users and cleared instances are remembered
+     * @param clock epoch milliseconds now ({@code System::currentTimeMillis} in the program)
+     * @param sink receives every state change
+     */
+    public PresenceWriter(PresenceSettings settings, PresenceLimits limits, LongSupplier clock, PresenceSink sink) {
         this.settings = settings;
         this.clock = clock;
         this.sink = sink;
+        this.offline = bounded(limits.maxOfflineRemembered());
+        this.cleared = bounded(limits.maxClearedRemembered());
+    }
+
+    /** A map forgetting its least recently used entry beyond {@code max}. */
+    private static <V> Map<String, V> bounded(int max) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > max;
+            }
+        };
     }
 
     /**

@@ -26,7 +26,8 @@ import org.myelin.protocol.RawJson;
  * {@code instance} asked for is the one the writer is.
  *
  * <p>The asked row limit goes out as a {@code limit} query parameter: Myelin's endpoint answers up
- * to that many rows (at most {@link StreamUpdatesHandler#MAX_ROWS_PER_ANSWER}); a Synapse main
+ * to that many rows (at most the serving handler's most rows per answer, by default
+ * {@link StreamUpdatesHandler#MAX_ROWS_PER_ANSWER}); a Synapse main
  * ignores it and answers its own page with {@code limited: true}, which the caller pages through.
  * Answers are read as a stream of tokens and each row is kept as the text it arrived in (never
  * turned into a tree), so a large page costs one pass over its bytes.

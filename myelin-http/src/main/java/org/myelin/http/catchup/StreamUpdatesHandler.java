@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code {"updates": [[token, row], ...], "upto_token": N, "limited": bool}} for this writer's rows.
  *
  * <p>An optional {@code limit} query parameter (Myelin's, which Synapse's own endpoint ignores) asks
- * for up to that many rows per answer, at most {@link #MAX_ROWS_PER_ANSWER}; without it an answer
+ * for up to that many rows per answer, at most the handler's most rows per answer (default
+ * {@link #MAX_ROWS_PER_ANSWER}); without it an answer
  * holds the handler's rows per answer (default {@link #ROWS_PER_ANSWER}, as Synapse's).
  *
  * <p>Unknown stream or bad tokens: 400; missing secret: 401; wrong secret: 403 (the reference answers
@@ -40,8 +41,8 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
     /** Rows per answer when the request names no {@code limit}, as the reference's target row count. */
     public static final int ROWS_PER_ANSWER = 100;
     /**
-     * The most rows an answer holds, whatever {@code limit} asks: bounds the memory and time of one
-     * request (about 2 MB of 150-byte rows).
+     * The most rows an answer holds by default, whatever {@code limit} asks: bounds the memory and
+     * time of one request (about 2 MB of 150-byte rows).
      */
     public static final int MAX_ROWS_PER_ANSWER = 10_000;
 
@@ -51,6 +52,7 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
     private final String instanceName;
     private final byte[] secret;
     private final int rowsPerAnswer;
+    private final int maxRowsPerAnswer;
 
     /**
      * @param streams the update function of each stream this writer serves, empty for an unknown one
@@ -68,16 +70,41 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
      */
     public StreamUpdatesHandler(Function<String, Optional<UpdateFunction>> streams, String instanceName,
             String secret, int rowsPerAnswer) {
+        this(streams, instanceName, secret, rowsPerAnswer, Math.max(rowsPerAnswer, MAX_ROWS_PER_ANSWER));
+    }
+
+    /**
+     * As {@link #StreamUpdatesHandler(Function, String, String, int)}, holding at most
+     * {@code maxRowsPerAnswer} rows in an answer whatever a request's {@code limit} asks.
+     *
+     * @throws IllegalArgumentException if {@code rowsPerAnswer} is above {@code maxRowsPerAnswer}
+     */
+    public StreamUpdatesHandler(Function<String, Optional<UpdateFunction>> streams, String instanceName,
+            String secret, int rowsPerAnswer, int maxRowsPerAnswer) {
+        checkRows(rowsPerAnswer, maxRowsPerAnswer);
         if (secret == null || secret.isEmpty()) {
             throw new IllegalArgumentException("the catch-up endpoint needs a replication secret");
-        }
-        if (rowsPerAnswer < 1) {
-            throw new IllegalArgumentException("rows per answer must be positive, got " + rowsPerAnswer);
         }
         this.streams = streams;
         this.instanceName = instanceName;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.rowsPerAnswer = rowsPerAnswer;
+        this.maxRowsPerAnswer = maxRowsPerAnswer;
+    }
+
+    /**
+     * Checks a handler's rows per answer against its most rows per answer.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static void checkRows(int rowsPerAnswer, int maxRowsPerAnswer) {
+        if (rowsPerAnswer < 1) {
+            throw new IllegalArgumentException("rows per answer must be positive, got " + rowsPerAnswer);
+        }
+        if (maxRowsPerAnswer < rowsPerAnswer) {
+            throw new IllegalArgumentException("the most rows per answer (" + maxRowsPerAnswer
+                    + ") is below the rows per answer (" + rowsPerAnswer + ")");
+        }
     }
 
     @Override
@@ -102,7 +129,7 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
         }
         UpdateBatch batch;
         try {
-            int rows = parsed.limit() > 0 ? parsed.limit() : rowsPerAnswer;
+            int rows = parsed.limit() > 0 ? Math.min(parsed.limit(), maxRowsPerAnswer) : rowsPerAnswer;
             batch = updates.get().getUpdates(instanceName, parsed.from(), parsed.upto(), rows);
         } catch (Exception e) {
             log.error("catch-up read of {} ({}, {}] failed", parsed.stream(), parsed.from(), parsed.upto(), e);
@@ -192,7 +219,7 @@ public final class StreamUpdatesHandler implements HttpEndpoint {
                 if (asked < 1) {
                     throw new IllegalArgumentException("limit must be at least 1, got " + asked);
                 }
-                rows = (int) Math.min(asked, MAX_ROWS_PER_ANSWER);
+                rows = (int) Math.min(asked, Integer.MAX_VALUE); // the handler caps it
             }
             return new Request(stream, txnId, number("from_token", from), number("upto_token", upto), rows);
         }

@@ -101,7 +101,8 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
                                 .addLast("budget", new ReceiveBudget(budget, busy))
                                 .addLast("body", new BodyLimit(settings.maxBodyBytes()))
-                                .addLast("requests", new RequestHandler(router, workers, counters, budget));
+                                .addLast("requests", new RequestHandler(router, workers, counters, budget,
+                                        settings.maxPipelined()));
                     }
                 });
         try {

@@ -16,12 +16,17 @@ import java.time.Duration;
  * @param maxQueuedBodyBytes request bodies in memory together, being received, queued or handled; a
  *     request whose body would pass it gets {@code 503} and its connection is closed (when nothing
  *     else is held, one body up to {@code maxBodyBytes} always passes)
+ * @param maxPipelined requests a client may pipeline on one connection while one is being handled;
+ *     a client sending more has its connection closed
  */
 public record HttpSettings(int maxBodyBytes, Duration readTimeout, Duration idleTimeout, int maxConnections,
-        int workerThreads, int queueCapacity, int ioThreads, long maxQueuedBodyBytes) {
+        int workerThreads, int queueCapacity, int ioThreads, long maxQueuedBodyBytes, int maxPipelined) {
 
     /** The default body limit: 16 MiB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+    /** Requests pipelined on one connection by default. */
+    public static final int DEFAULT_MAX_PIPELINED = 16;
 
     /** Checks the values. */
     public HttpSettings {
@@ -30,6 +35,7 @@ public record HttpSettings(int maxBodyBytes, Duration readTimeout, Duration idle
         positive("workerThreads", workerThreads);
         positive("queueCapacity", queueCapacity);
         positive("ioThreads", ioThreads);
+        positive("maxPipelined", maxPipelined);
         if (maxQueuedBodyBytes <= 0) {
             throw new IllegalArgumentException("maxQueuedBodyBytes must be positive, got " + maxQueuedBodyBytes);
         }
@@ -44,43 +50,49 @@ public record HttpSettings(int maxBodyBytes, Duration readTimeout, Duration idle
      */
     public static HttpSettings defaults() {
         return new HttpSettings(DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(60), 1000, 8,
-                256, 2, 64L * 1024 * 1024);
+                256, 2, 64L * 1024 * 1024, DEFAULT_MAX_PIPELINED);
     }
 
     /** The same with another read timeout. */
     public HttpSettings withReadTimeout(Duration timeout) {
         return new HttpSettings(maxBodyBytes, timeout, idleTimeout, maxConnections, workerThreads, queueCapacity,
-                ioThreads, maxQueuedBodyBytes);
+                ioThreads, maxQueuedBodyBytes, maxPipelined);
     }
 
     /** The same with another idle timeout. */
     public HttpSettings withIdleTimeout(Duration timeout) {
         return new HttpSettings(maxBodyBytes, readTimeout, timeout, maxConnections, workerThreads, queueCapacity,
-                ioThreads, maxQueuedBodyBytes);
+                ioThreads, maxQueuedBodyBytes, maxPipelined);
     }
 
     /** The same with another body limit. */
     public HttpSettings withMaxBodyBytes(int bytes) {
         return new HttpSettings(bytes, readTimeout, idleTimeout, maxConnections, workerThreads, queueCapacity,
-                ioThreads, maxQueuedBodyBytes);
+                ioThreads, maxQueuedBodyBytes, maxPipelined);
     }
 
     /** The same with other worker pool bounds. */
     public HttpSettings withWorkers(int threads, int queue) {
         return new HttpSettings(maxBodyBytes, readTimeout, idleTimeout, maxConnections, threads, queue, ioThreads,
-                maxQueuedBodyBytes);
+                maxQueuedBodyBytes, maxPipelined);
     }
 
     /** The same with another connection cap. */
     public HttpSettings withMaxConnections(int connections) {
         return new HttpSettings(maxBodyBytes, readTimeout, idleTimeout, connections, workerThreads, queueCapacity,
-                ioThreads, maxQueuedBodyBytes);
+                ioThreads, maxQueuedBodyBytes, maxPipelined);
+    }
+
+    /** The same with another bound on pipelined requests per connection. */
+    public HttpSettings withMaxPipelined(int requests) {
+        return new HttpSettings(maxBodyBytes, readTimeout, idleTimeout, maxConnections, workerThreads, queueCapacity,
+                ioThreads, maxQueuedBodyBytes, requests);
     }
 
     /** The same with another bound on bodies waiting or being handled. */
     public HttpSettings withMaxQueuedBodyBytes(long bytes) {
         return new HttpSettings(maxBodyBytes, readTimeout, idleTimeout, maxConnections, workerThreads, queueCapacity,
-                ioThreads, bytes);
+                ioThreads, bytes, maxPipelined);
     }
 
     private static void positive(String name, int value) {

@@ -29,13 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
-    /** Pipelined requests held per connection; a client sending more is dropped. */
-    private static final int MAX_PIPELINED = 16;
-
     private final Router router;
     private final Executor executor;
     private final Counters counters;
     private final BodyBudget budget;
+    /** Pipelined requests held per connection ({@link HttpSettings#maxPipelined()}); a client sending more is dropped. */
+    private final int maxPipelined;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private boolean busy;
 
@@ -45,12 +44,13 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** The server-wide counters this handler adds to. */
     record Counters(LongAdder requests, LongAdder busyRejections, LongAdder endpointFailures) {}
 
-    RequestHandler(Router router, Executor executor, Counters counters, BodyBudget budget) {
+    RequestHandler(Router router, Executor executor, Counters counters, BodyBudget budget, int maxPipelined) {
         super(false);
         this.router = router;
         this.executor = executor;
         this.counters = counters;
         this.budget = budget;
+        this.maxPipelined = maxPipelined;
     }
 
     @Override
@@ -59,11 +59,11 @@ final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ReceiveBudget receive = ctx.pipeline().get(ReceiveBudget.class);
         long bytes = receive == null ? 0 : receive.transfer();
         if (busy) {
-            if (pending.size() >= MAX_PIPELINED) {
+            if (pending.size() >= maxPipelined) {
                 request.release();
                 budget.give(bytes);
                 log.debug("closing HTTP connection from {}: over {} pipelined requests",
-                        ctx.channel().remoteAddress(), MAX_PIPELINED);
+                        ctx.channel().remoteAddress(), maxPipelined);
                 ctx.close();
                 return;
             }

@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.myelin.core.ReplicationEngine;
+import org.myelin.core.clientip.UserIpSettings;
+import org.myelin.core.presence.PresenceLimits;
 import org.myelin.core.presence.PresenceSettings;
 import org.myelin.core.presence.SyncSettings;
 import org.myelin.core.task.BackgroundTasks;
@@ -85,9 +87,13 @@ public record Tunables(Map<String, Object> values) {
         groups.put("tcp", Tunables::tcp);
         groups.put("http", Tunables::http);
         groups.put("redis", m -> redis(m).apply(RedisSettings.defaults("localhost")));
-        groups.put("presence", m -> List.of(presence(m), sync(m)));
+        groups.put("presence", m -> List.of(presence(m), sync(m), presenceLimits(m), userIps(m)));
         groups.put("store", m -> List.of(sqlite(m), postgres(m).apply(PostgresStoreOptions.of(
                 "jdbc:postgresql://localhost/check"))));
+        groups.put("catch_up", m -> {
+            StreamUpdatesHandler.checkRows(count(m, "catch_up.serve_rows"), count(m, "catch_up.max_serve_rows"));
+            return null;
+        });
         groups.put("engine", m -> engine(m).apply(ReplicationEngine.builder("check")));
         groups.forEach((group, build) -> {
             try {
@@ -129,6 +135,11 @@ public record Tunables(Map<String, Object> values) {
         return count(values, "catch_up.serve_rows");
     }
 
+    /** The most rows an answer of the HTTP catch-up endpoint holds, whatever a request asks ({@code myelin.catch_up.max_serve_rows}). */
+    public int catchUpMaxServeRows() {
+        return count(values, "catch_up.max_serve_rows");
+    }
+
     /** Connect timeout of a worker's HTTP catch-up client ({@code myelin.catch_up.http_connect_timeout}). */
     public Duration catchUpConnectTimeout() {
         return duration(values, "catch_up.http_connect_timeout");
@@ -154,9 +165,24 @@ public record Tunables(Map<String, Object> values) {
         return sync(values);
     }
 
+    /** The writer's presence memory bounds and batching ({@code myelin.presence.max_*}, {@code publish_*}). */
+    public PresenceLimits presenceLimits() {
+        return presenceLimits(values);
+    }
+
+    /** How the writer throttles {@code USER_IP} writes ({@code myelin.presence.user_ip_*}). */
+    public UserIpSettings userIps() {
+        return userIps(values);
+    }
+
     /** Whether the writer stores {@code USER_IP} reports ({@code myelin.presence.store_user_ips}). */
     public boolean storeUserIps() {
         return (Boolean) values.get("presence.store_user_ips");
+    }
+
+    /** How often, at most, {@code myelin worker --state} rewrites its state file while rows flow ({@code myelin.worker.state_save_interval}). */
+    public Duration stateSaveInterval() {
+        return duration(values, "worker.state_save_interval");
     }
 
     /** The SQLite store's tuning ({@code myelin.store.sqlite_*}). */
@@ -176,13 +202,15 @@ public record Tunables(Map<String, Object> values) {
                 duration(v, "tcp.unwritable_deadline"), duration(v, "tcp.reconnect_initial_delay"),
                 duration(v, "tcp.reconnect_max_delay"), (Double) v.get("tcp.reconnect_jitter"),
                 (Dialect) v.get("dialect"), (int) size(v, "tcp.socket_send_buffer_bytes"),
-                duration(v, "tcp.handshake_timeout"), count(v, "tcp.max_connections"));
+                duration(v, "tcp.handshake_timeout"), count(v, "tcp.max_connections"),
+                duration(v, "tcp.wrong_server_retry"), count(v, "tcp.inbox_commands"));
     }
 
     private static HttpSettings http(Map<String, Object> v) {
         return new HttpSettings((int) size(v, "http.max_body_bytes"), duration(v, "http.read_timeout"),
                 duration(v, "http.idle_timeout"), count(v, "http.max_connections"), count(v, "http.worker_threads"),
-                count(v, "http.queue_capacity"), count(v, "http.io_threads"), size(v, "http.max_queued_body_bytes"));
+                count(v, "http.queue_capacity"), count(v, "http.io_threads"), size(v, "http.max_queued_body_bytes"),
+                count(v, "http.max_pipelined"));
     }
 
     private static UnaryOperator<ReplicationEngine.Builder> engine(Map<String, Object> v) {
@@ -198,12 +226,22 @@ public record Tunables(Map<String, Object> values) {
     private static UnaryOperator<RedisSettings> redis(Map<String, Object> v) {
         return s -> s.withTimings(duration(v, "redis.ping_interval"), duration(v, "redis.command_timeout"),
                 duration(v, "redis.backoff_initial"), duration(v, "redis.backoff_max"))
-                .withPublishBounds(count(v, "redis.max_queued_publishes"), count(v, "redis.max_in_flight"));
+                .withPublishBounds(count(v, "redis.max_queued_publishes"), count(v, "redis.max_in_flight"))
+                .withConnection(duration(v, "redis.connect_timeout"), count(v, "redis.publish_batch"));
     }
 
     private static PresenceSettings presence(Map<String, Object> v) {
         return new PresenceSettings(duration(v, "presence.sync_timeout"), duration(v, "presence.instance_expiry"),
                 duration(v, "presence.tick_interval"));
+    }
+
+    private static PresenceLimits presenceLimits(Map<String, Object> v) {
+        return new PresenceLimits(count(v, "presence.max_offline_users"), count(v, "presence.max_cleared_instances"),
+                count(v, "presence.publish_queue_rows"), count(v, "presence.publish_batch_rows"));
+    }
+
+    private static UserIpSettings userIps(Map<String, Object> v) {
+        return new UserIpSettings(duration(v, "presence.user_ip_interval"), count(v, "presence.user_ip_max_keys"));
     }
 
     private static SyncSettings sync(Map<String, Object> v) {
@@ -218,7 +256,8 @@ public record Tunables(Map<String, Object> values) {
 
     private static UnaryOperator<PostgresStoreOptions> postgres(Map<String, Object> v) {
         return o -> o.withTuning(count(v, "store.postgres_pool_size"), duration(v, "store.postgres_statement_timeout"),
-                duration(v, "store.postgres_connect_timeout"), duration(v, "store.postgres_retry_for"));
+                duration(v, "store.postgres_connect_timeout"), duration(v, "store.postgres_retry_for"))
+                .withRetryBackoff(duration(v, "store.postgres_retry_initial_delay"), duration(v, "store.postgres_retry_max_delay"));
     }
 
     private static Duration duration(Map<String, Object> v, String key) {
@@ -267,6 +306,11 @@ public record Tunables(Map<String, Object> values) {
         k.add(d("tcp.handshake_timeout", tcp.handshakeTimeout(),
                 "close a connection that has sent neither NAME nor REPLICATE this long after connecting"));
         k.add(c("tcp.max_connections", 1, tcp.maxConnections(), "replication connections open at once; more are refused"));
+        k.add(d("tcp.wrong_server_retry", tcp.wrongServerDelay(),
+                "a worker retries a server that gave another name than expected (a configuration error) this often"));
+        k.add(c("tcp.inbox_commands", 1, tcp.inboxBound(),
+                "commands other threads leave for a link's event loop before RDATA are dropped for a POSITION "
+                        + "(at least outbound_queue_commands)"));
         // the engine
         k.add(c("engine.max_queued_per_link", 2, ReplicationEngine.DEFAULT_MAX_QUEUED_PER_LINK,
                 "commands received on one link and not yet handled before reading from it pauses"));
@@ -288,6 +332,8 @@ public record Tunables(Map<String, Object> values) {
                 "rows a worker asks for per catch-up request (a store query or an HTTP page)"));
         k.add(c("catch_up.serve_rows", 1, StreamUpdatesHandler.ROWS_PER_ANSWER,
                 "rows per answer of the HTTP catch-up endpoint when the request names no limit"));
+        k.add(c("catch_up.max_serve_rows", 1, StreamUpdatesHandler.MAX_ROWS_PER_ANSWER,
+                "most rows per answer of the HTTP catch-up endpoint, whatever limit a request asks (bounds its memory)"));
         k.add(d("catch_up.http_connect_timeout", Duration.ofSeconds(5), "a worker's HTTP catch-up connect timeout"));
         k.add(d("catch_up.http_request_timeout", Duration.ofSeconds(30), "a worker's HTTP catch-up request timeout"));
         // HTTP
@@ -301,6 +347,8 @@ public record Tunables(Map<String, Object> values) {
         k.add(c("http.io_threads", 1, http.ioThreads(), "socket I/O threads"));
         k.add(new Tunable("http.max_queued_body_bytes", Kind.SIZE, 1, Long.MAX_VALUE, http.maxQueuedBodyBytes(),
                 "request bodies held in memory together before 503"));
+        k.add(c("http.max_pipelined", 1, http.maxPipelined(),
+                "requests one connection may pipeline while one is handled; a client sending more is disconnected"));
         k.add(c("http.max_rows_per_append", 1, AppendRowsEndpoint.DEFAULT_MAX_ROWS, "rows one append request may carry"));
         // Redis
         k.add(d("redis.ping_interval", redis.pingInterval(), "Redis PING on each connection this often"));
@@ -310,6 +358,9 @@ public record Tunables(Map<String, Object> values) {
         k.add(c("redis.max_queued_publishes", 1, redis.maxQueuedPublishes(),
                 "commands waiting to be published before stream commands are discarded (a POSITION covers them)"));
         k.add(c("redis.max_in_flight", 1, redis.maxInFlight(), "PUBLISHes sent and not yet answered"));
+        k.add(d("redis.connect_timeout", redis.connectTimeout(), "opening a TCP connection to Redis may take this long"));
+        k.add(c("redis.publish_batch", 1, redis.publishBatch(),
+                "a long burst of PUBLISHes goes on the wire in slices of this many, not at its end"));
         // presence
         k.add(d("presence.sync_timeout", presence.syncTimeout(), "writer: a user no instance has syncing goes offline after this"));
         k.add(d("presence.instance_expiry", presence.instanceExpiry(),
@@ -320,6 +371,22 @@ public record Tunables(Map<String, Object> values) {
                 "worker: USER_SYNC start is re-sent this often for every syncing user"));
         k.add(new Tunable("presence.store_user_ips", Kind.BOOLEAN, 0, 0, true,
                 "writer: store USER_IP reports in the client_ips table"));
+        PresenceLimits limits = PresenceLimits.defaults();
+        UserIpSettings userIps = UserIpSettings.defaults();
+        k.add(new Tunable("presence.user_ip_interval", Kind.DURATION, 0, MS, userIps.interval(),
+                "writer: a USER_IP report of the same user, access token and address is stored at most this often"));
+        k.add(c("presence.user_ip_max_keys", 1, userIps.maxKeys(),
+                "writer: (user, token, address) keys remembered for that throttling; one forgotten early costs one write"));
+        k.add(c("presence.max_offline_users", 1, limits.maxOfflineRemembered(),
+                "writer: offline users remembered for lookups (least recently used forgotten)"));
+        k.add(c("presence.max_cleared_instances", 1, limits.maxClearedRemembered(),
+                "writer: instances remembered as having sent CLEAR_USER_SYNC (their late USER_SYNC ends are ignored)"));
+        k.add(new Tunable("presence.publish_queue_rows", Kind.COUNT, 1, 10_000_000, (long) limits.publishQueueRows(),
+                "writer: presence changes waiting to be appended to the presence stream"));
+        k.add(c("presence.publish_batch_rows", 1, limits.publishBatchRows(), "writer: presence changes per append"));
+        // a worker program
+        k.add(d("worker.state_save_interval", Duration.ofMillis(100),
+                "myelin worker --state: the state file is rewritten at most this often while rows flow"));
         // stores
         k.add(new Tunable("store.sqlite_busy_timeout", Kind.DURATION, 0, MS, sqlite.busyTimeout(),
                 "SQLite: how long a statement waits for a lock"));
@@ -331,6 +398,9 @@ public record Tunables(Map<String, Object> values) {
         k.add(d("store.postgres_connect_timeout", pg.connectTimeout(), "PostgreSQL: connect timeout"));
         k.add(new Tunable("store.postgres_retry_for", Kind.DURATION, 0, MS, pg.retryFor(),
                 "PostgreSQL: how long an append retries a lost database before failing"));
+        k.add(d("store.postgres_retry_initial_delay", pg.retryInitialDelay(),
+                "PostgreSQL: the first wait before retrying a lost database (it doubles)"));
+        k.add(d("store.postgres_retry_max_delay", pg.retryMaxDelay(), "PostgreSQL: the longest wait between two retries"));
         return List.copyOf(k);
     }
 

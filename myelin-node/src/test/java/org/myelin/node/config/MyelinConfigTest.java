@@ -92,6 +92,23 @@ class MyelinConfigTest {
         assertThat(d.redis().apply(org.myelin.redis.RedisSettings.defaults("x")))
                 .isEqualTo(org.myelin.redis.RedisSettings.defaults("x"));
         assertThat(d.catchUpServeRows()).isEqualTo(org.myelin.http.catchup.StreamUpdatesHandler.ROWS_PER_ANSWER);
+        // the limits that were constants until they became settings
+        assertThat(d.catchUpMaxServeRows()).isEqualTo(org.myelin.http.catchup.StreamUpdatesHandler.MAX_ROWS_PER_ANSWER);
+        assertThat(d.tcp().wrongServerDelay()).isEqualTo(org.myelin.tcp.TcpClient.WRONG_SERVER_DELAY);
+        assertThat(d.tcp().inboxBound()).isEqualTo(65_536);
+        assertThat(d.http().maxPipelined()).isEqualTo(16);
+        assertThat(d.redis().apply(org.myelin.redis.RedisSettings.defaults("x")).connectTimeout())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.redis().apply(org.myelin.redis.RedisSettings.defaults("x")).publishBatch()).isEqualTo(256);
+        assertThat(d.presenceLimits()).isEqualTo(org.myelin.core.presence.PresenceLimits.defaults());
+        assertThat(d.presenceLimits()).isEqualTo(new org.myelin.core.presence.PresenceLimits(100_000, 10_000, 10_000, 500));
+        assertThat(d.userIps()).isEqualTo(new org.myelin.core.clientip.UserIpSettings(Duration.ofMinutes(2), 100_000));
+        assertThat(d.stateSaveInterval()).isEqualTo(Duration.ofMillis(100));
+        String url = "jdbc:postgresql://h/db";
+        assertThat(d.postgres().apply(org.myelin.store.postgres.PostgresStoreOptions.of(url)))
+                .isEqualTo(org.myelin.store.postgres.PostgresStoreOptions.of(url));
+        assertThat(org.myelin.store.postgres.PostgresStoreOptions.of(url).retryInitialDelay()).isEqualTo(Duration.ofMillis(50));
+        assertThat(org.myelin.store.postgres.PostgresStoreOptions.of(url).retryMaxDelay()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -116,6 +133,79 @@ class MyelinConfigTest {
         assertThat(c.myelin().presence().instanceExpiry()).isEqualTo(Duration.ofHours(1));
         assertThat(c.myelin().postgres().apply(org.myelin.store.postgres.PostgresStoreOptions.of(
                 "jdbc:postgresql://h/db")).poolSize()).isEqualTo(3);
+    }
+
+    @Test
+    void formerlyBuiltInLimitsAreAppliedWhenSet() throws Exception {
+        MyelinConfig c = MyelinConfig.parse("""
+                myelin:
+                  tcp: {wrong_server_retry: 2s, inbox_commands: 100}
+                  catch_up: {serve_rows: 3, max_serve_rows: 7}
+                  http: {max_pipelined: 2}
+                  redis: {connect_timeout: 1500ms, publish_batch: 32}
+                  presence: {user_ip_interval: 0, user_ip_max_keys: 10, max_offline_users: 5, publish_batch_rows: 50}
+                  worker: {state_save_interval: 1s}
+                  store: {postgres_retry_initial_delay: 10ms, postgres_retry_max_delay: 100ms}
+                """);
+        Tunables t = c.myelin();
+        assertThat(t.tcp().wrongServerDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(t.tcp().inboxBound()).isEqualTo(100);
+        assertThat(t.http().maxPipelined()).isEqualTo(2);
+        org.myelin.redis.RedisSettings redis = t.redis().apply(org.myelin.redis.RedisSettings.defaults("x"));
+        assertThat(redis.connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(redis.publishBatch()).isEqualTo(32);
+        assertThat(t.presenceLimits().maxOfflineRemembered()).isEqualTo(5);
+        assertThat(t.presenceLimits().publishBatchRows()).isEqualTo(50);
+        assertThat(t.stateSaveInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(t.postgres().apply(org.myelin.store.postgres.PostgresStoreOptions.of("jdbc:postgresql://h/db"))
+                .retryMaxDelay()).isEqualTo(Duration.ofMillis(100));
+
+        // the catch-up endpoint answers at most max_serve_rows, whatever a request's limit asks
+        var handler = new org.myelin.http.catchup.StreamUpdatesHandler(
+                stream -> java.util.Optional.of((instance, from, upto, limit) -> new org.myelin.core.stream.UpdateBatch(
+                        java.util.stream.LongStream.rangeClosed(from + 1, Math.min(upto, from + limit))
+                                .mapToObj(i -> new org.myelin.core.stream.StreamRow(i, org.myelin.protocol.RawJson.of("{}")))
+                                .toList(), Math.min(upto, from + limit), upto > from + limit)),
+                "master", "s3cret", t.catchUpServeRows(), t.catchUpMaxServeRows());
+        assertThat(updates(handler, "100")).isEqualTo(7);
+        assertThat(updates(handler, null)).isEqualTo(3);
+
+        // USER_IP throttling: an interval of 0 stores every report
+        List<org.myelin.core.clientip.ClientIp> stored = new java.util.ArrayList<>();
+        var recorder = org.myelin.core.clientip.UserIpRecorder.create(stored::add, t.userIps());
+        var report = new org.myelin.protocol.UserIpCommand("@a:x", "tok", "10.0.0.1", "ua", null, 1);
+        assertThat(recorder.record(report)).isTrue();
+        assertThat(recorder.record(report)).isTrue();
+        assertThat(stored).hasSize(2);
+    }
+
+    @Test
+    void formerlyBuiltInLimitsAreCheckedWithTheKeysPath() {
+        assertThatThrownBy(() -> MyelinConfig.parse("myelin: {catch_up: {serve_rows: 500, max_serve_rows: 100}}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("myelin.catch_up:")
+                .hasMessageContaining("below the rows per answer");
+        assertThatThrownBy(() -> MyelinConfig.parse("myelin: {http: {max_pipelined: 0}}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("myelin.http.max_pipelined: must be 1-");
+        assertThatThrownBy(() -> MyelinConfig.parse("myelin: {worker: {state_save_intervall: 1s}}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("myelin.worker.state_save_intervall: unknown key (did you mean state_save_interval?)");
+        assertThatThrownBy(() -> MyelinConfig.parse(
+                "myelin: {store: {postgres_retry_initial_delay: 5s, postgres_retry_max_delay: 1s}}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("myelin.store:");
+    }
+
+    private static int updates(org.myelin.http.catchup.StreamUpdatesHandler handler, String limit) throws Exception {
+        Map<String, List<String>> query = new java.util.HashMap<>(Map.of("from_token", List.of("0"),
+                "upto_token", List.of("1000")));
+        if (limit != null) {
+            query.put("limit", List.of(limit));
+        }
+        var request = new org.myelin.http.server.HttpRequest("GET", org.myelin.http.catchup.StreamUpdatesHandler.PATH
+                + "events/1", Map.of("stream", "events", "txn_id", "1"), query,
+                Map.of("authorization", "Bearer s3cret"), new byte[0], null);
+        var response = handler.handle(request);
+        assertThat(response.status()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("updates").size();
     }
 
     @Test

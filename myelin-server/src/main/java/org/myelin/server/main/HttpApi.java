@@ -31,7 +31,7 @@ final class HttpApi implements AutoCloseable {
 
     HttpApi(HostPort listen, HttpSettings settings, StreamWriter streams, Supplier<ObjectNode> status,
             MainMetrics metrics, String replicationSecret, HttpEndpoint presence, String instance,
-            int maxRowsPerAppend, int catchUpRowsPerAnswer) throws IOException {
+            int maxRowsPerAppend, int catchUpRowsPerAnswer, int catchUpMaxRowsPerAnswer) throws IOException {
         HttpServer.Builder routes = HttpServer.builder().name("main").settings(settings)
                 .post(AppendRowsEndpoint.ROUTE, new AppendRowsEndpoint(streams::append, maxRowsPerAppend))
                 .get("/_myelin/v1/status", Endpoints.json(status))
@@ -42,7 +42,8 @@ final class HttpApi implements AutoCloseable {
         }
         if (replicationSecret != null) {
             routes.get(StreamUpdatesHandler.ROUTE,
-                    new StreamUpdatesHandler(streams::updates, instance, replicationSecret, catchUpRowsPerAnswer));
+                    new StreamUpdatesHandler(streams::updates, instance, replicationSecret, catchUpRowsPerAnswer,
+                            catchUpMaxRowsPerAnswer));
         }
         this.server = routes.bind(listen.host(), listen.port());
     }

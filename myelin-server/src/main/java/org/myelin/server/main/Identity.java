@@ -6,10 +6,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import org.myelin.core.clientip.ClientIpStore;
 import org.myelin.core.clientip.UserIpRecorder;
+import org.myelin.core.clientip.UserIpSettings;
 import org.myelin.core.command.CommandRouter;
 import org.myelin.core.command.FederationAcks;
 import org.myelin.core.presence.BatchingPresenceSink;
 import org.myelin.core.presence.PresenceRow;
+import org.myelin.core.presence.PresenceLimits;
 import org.myelin.core.presence.PresenceSettings;
 import org.myelin.core.presence.PresenceWriter;
 import org.myelin.core.task.Ticker;
@@ -34,13 +36,15 @@ public final class Identity implements AutoCloseable {
     private final CommandRouter router;
     private Ticker ticker;
 
-    Identity(PresenceSettings settings, StreamWriter streams, ClientIpStore clientIps) {
+    Identity(PresenceSettings settings, PresenceLimits limits, UserIpSettings userIpSettings, StreamWriter streams,
+            ClientIpStore clientIps) {
         this.settings = settings;
         // One transaction per batch of changes, each row its own token, in the order they happened.
-        this.publisher = new BatchingPresenceSink("presence-publisher", 10_000, 500,
+        this.publisher = new BatchingPresenceSink("presence-publisher", limits.publishQueueRows(),
+                limits.publishBatchRows(),
                 rows -> streams.append(PRESENCE_STREAM, rows.stream().map(PresenceRow::toJson).toList(), false));
-        this.presence = new PresenceWriter(settings, System::currentTimeMillis, publisher);
-        this.userIps = clientIps == null ? null : UserIpRecorder.withDefaults(clientIps);
+        this.presence = new PresenceWriter(settings, limits, System::currentTimeMillis, publisher);
+        this.userIps = clientIps == null ? null : UserIpRecorder.create(clientIps, userIpSettings);
         this.router = new CommandRouter(presence, userIps, federationAcks);
     }
 

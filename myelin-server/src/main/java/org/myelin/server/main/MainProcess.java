@@ -76,7 +76,8 @@ public final class MainProcess implements AutoCloseable {
             ReplicationEngine.Builder builder = tunables.engine().apply(ReplicationEngine.builder(config.instanceName()))
                     .maxLineBytes(config.tcpSettings().maxLineBytes());
             streams.addTo(builder);
-            built = new Identity(presence, streams, storeUserIps ? Stores.clientIps(store) : null);
+            built = new Identity(presence, tunables.presenceLimits(), tunables.userIps(), streams,
+                    storeUserIps ? Stores.clientIps(store) : null);
             builder.onCommand(built.router());
             this.identity = built;
             this.engine = builder.build();
@@ -100,7 +101,7 @@ public final class MainProcess implements AutoCloseable {
                     () -> rates.sample(System.currentTimeMillis()));
             this.http = new HttpApi(config.listenHttp(), tunables.http(), streams, this::status, metrics,
                     config.replicationSecret(), identity.presenceEndpoint(), config.instanceName(),
-                    tunables.maxRowsPerAppend(), tunables.catchUpServeRows());
+                    tunables.maxRowsPerAppend(), tunables.catchUpServeRows(), tunables.catchUpMaxServeRows());
             identity.start();
         } catch (IOException | RuntimeException e) {
             if (built != null) {

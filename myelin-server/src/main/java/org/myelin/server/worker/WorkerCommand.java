@@ -48,8 +48,6 @@ import picocli.CommandLine;
         })
 public final class WorkerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
-    /** How often, at most, the state file is rewritten while rows flow. */
-    static final Duration STATE_INTERVAL = Duration.ofMillis(100);
 
     @CommandLine.Option(names = "--name", paramLabel = "NAME",
             description = "This worker's instance name (sent as NAME); required, here or as worker_name in --config.")
@@ -243,7 +241,8 @@ public final class WorkerCommand implements Callable<Integer> {
             return 2;
         }
         PrintWriter out = spec.commandLine().getOut();
-        StateSaver saver = stateFile == null ? null : new StateSaver(stateFile, saved, STATE_INTERVAL);
+        StateSaver saver = stateFile == null ? null : new StateSaver(stateFile, saved,
+                tunables.stateSaveInterval());
         RowPrinter printer = saver == null ? new RowPrinter(out) : new RowPrinter(out, saver);
         WorkerProcess worker;
         WorkerProcess.Presence presence;

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,6 +103,13 @@ class MetricsEndpointsTest {
                 .isEqualTo(2);
         assertThat(w.get("synapse_background_process_start_count_total{name=\"replication-stream-events\"," + S + "}"))
                 .isGreaterThanOrEqualTo(1);
+        // CPU time of the background tasks, split into user and system time by the pool's ratio
+        for (String ru : List.of("utime", "stime")) {
+            String name = "synapse_background_process_ru_" + ru + "_seconds_total{";
+            assertThat(w.keySet()).as(name).anyMatch(k -> k.startsWith(name) && k.contains(S));
+            assertThat(w.entrySet().stream().filter(e -> e.getKey().startsWith(name))
+                    .mapToDouble(Map.Entry::getValue).sum()).as(name).isPositive();
+        }
         assertThat(w.get("myelin_received_token{instance=\"master\",stream=\"events\"}")).isEqualTo(2);
         assertThat(w.get("myelin_received_lag_tokens{instance=\"master\",stream=\"events\"}")).isZero();
         assertThat(w.get("myelin_received_lag_milliseconds{instance=\"master\",stream=\"events\"}")).isZero();

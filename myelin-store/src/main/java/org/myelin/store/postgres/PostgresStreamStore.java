@@ -259,7 +259,7 @@ public final class PostgresStreamStore implements StreamStore {
         }
 
         List<Long> run() {
-            Retry retry = new Retry(options.retryFor());
+            Retry retry = new Retry(options);
             while (true) {
                 try {
                     take();
@@ -476,7 +476,7 @@ public final class PostgresStreamStore implements StreamStore {
             }
             boolean wrote = false;
             try {
-                Retry retry = new Retry(options.retryFor());
+                Retry retry = new Retry(options);
                 while (!wrote) {
                     try (Connection c = pool.getConnection()) {
                         c.setAutoCommit(false);
@@ -506,11 +506,14 @@ public final class PostgresStreamStore implements StreamStore {
     /** Backoff between tries of one operation, within a time budget. */
     private static final class Retry {
         private final long deadline;
-        private long delayMs = 50;
+        private final long maxDelayMs;
+        private long delayMs;
         private int tries;
 
-        Retry(java.time.Duration budget) {
-            this.deadline = System.nanoTime() + budget.toNanos();
+        Retry(PostgresStoreOptions options) {
+            this.deadline = System.nanoTime() + options.retryFor().toNanos();
+            this.delayMs = options.retryInitialDelay().toMillis();
+            this.maxDelayMs = options.retryMaxDelay().toMillis();
         }
 
         /** Sleeps before the next try, or throws if {@code e} is not worth retrying or time is up. */
@@ -530,7 +533,7 @@ public final class PostgresStreamStore implements StreamStore {
                 Thread.currentThread().interrupt();
                 throw new StoreException("Interrupted while retrying to " + what, e);
             }
-            delayMs = Math.min(delayMs * 2, 2_000);
+            delayMs = Math.min(delayMs * 2, maxDelayMs);
         }
     }
 
