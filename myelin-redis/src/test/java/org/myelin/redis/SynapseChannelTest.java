@@ -37,10 +37,11 @@ class SynapseChannelTest {
             Worker worker = new Worker("worker1");
             // no catch-up source: every row must come from the channel, as POSITIONs announce no gap
             InboundStreams streams = new InboundStreams(Set.of(), Set.copyOf(SynapseStreams.NAMES), s -> null);
+            // the recording subscriber listens before the worker starts: its REPLICATE goes out at once
             try (ReplicationEngine engine = ReplicationEngine.builder("worker1").follow(streams, worker).build();
+                    RecordingSubscriber published = RecordingSubscriber.start(redis.uri(), CHANNEL);
                     RedisTransport transport = RedisTransport.start(RedisTransport.parseUri(redis.uri()),
-                            Bus.settings().withUserIp(false).withServerName(CHANNEL), new EngineBus(engine));
-                    RecordingSubscriber published = RecordingSubscriber.start(redis.uri(), CHANNEL)) {
+                            Bus.settings().withUserIp(false).withServerName(CHANNEL), new EngineBus(engine))) {
                 worker.engine = engine;
                 transport.firstLink().toCompletableFuture().get(60, TimeUnit.SECONDS);
                 RedisClient client = RedisClient.create(redis.uri());
