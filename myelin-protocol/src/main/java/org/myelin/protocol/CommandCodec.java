@@ -299,12 +299,105 @@ public final class CommandCodec {
      * @throws IllegalArgumentException as {@link #encode(Command, Dialect)}
      */
     public static byte[] encodeLine(Command command, Dialect dialect) {
+        if (command instanceof RdataCommand rdata && dialect.supports(CommandType.RDATA)) {
+            byte[] line = encodeRdataLine(rdata);
+            if (line != null) {
+                return line;
+            }
+        }
         String line = encode(command, dialect);
         byte[] body = line.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[body.length + 1];
         System.arraycopy(body, 0, out, 0, body.length);
         out[body.length] = '\n';
         return out;
+    }
+
+    /**
+     * The RDATA line in one array, built in place: the streamer encodes every row it sends, and the
+     * String, builder and copies of the general path were most of its garbage. {@code null} when a
+     * part is not ASCII (the general path encodes those; a canonical row always is ASCII, but a row
+     * a store vouched for is checked rather than trusted).
+     */
+    private static byte[] encodeRdataLine(RdataCommand r) {
+        String stream = r.stream();
+        String instance = r.instance();
+        String row = r.row().canonicalText();
+        if (!isAscii(stream) || !isAscii(instance) || !isAscii(row)) {
+            return null;
+        }
+        Long token = r.token();
+        long t = token == null ? 0 : token;
+        int tokenLength = token == null ? BATCH.length : digits(t);
+        int length = RDATA_PREFIX.length + stream.length() + 1 + instance.length() + 1 + tokenLength + 1
+                + row.length() + 1;
+        byte[] out = new byte[length];
+        System.arraycopy(RDATA_PREFIX, 0, out, 0, RDATA_PREFIX.length);
+        int at = RDATA_PREFIX.length;
+        at = putAscii(stream, out, at);
+        out[at++] = ' ';
+        at = putAscii(instance, out, at);
+        out[at++] = ' ';
+        if (token == null) {
+            System.arraycopy(BATCH, 0, out, at, BATCH.length);
+        } else {
+            putDigits(t, out, at + tokenLength);
+        }
+        at += tokenLength;
+        out[at++] = ' ';
+        at = putAscii(row, out, at);
+        out[at] = '\n';
+        return out;
+    }
+
+    private static final byte[] RDATA_PREFIX = "RDATA ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BATCH = "batch".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("deprecation") // the byte-per-char copy is exact for ASCII, and allocates nothing
+    private static int putAscii(String s, byte[] out, int at) {
+        s.getBytes(0, s.length(), out, at);
+        return at + s.length();
+    }
+
+    /** Decimal digits of a token (negative tokens, which a peer could send, included with their sign). */
+    private static int digits(long v) {
+        if (v < 0) {
+            return v == Long.MIN_VALUE ? 20 : 1 + digits(-v);
+        }
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes the digits of {@code v} ending just before {@code end}. */
+    private static void putDigits(long v, byte[] out, int end) {
+        if (v == Long.MIN_VALUE) {
+            byte[] min = Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(min, 0, out, end - min.length, min.length);
+            return;
+        }
+        boolean negative = v < 0;
+        long rest = Math.abs(v);
+        int i = end;
+        do {
+            out[--i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        } while (rest != 0);
+        if (negative) {
+            out[--i] = '-';
+        }
     }
 
     private static String encodeRdata(RdataCommand r) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +31,27 @@ class CommandCodecProperties {
         byte[] line = CommandCodec.encodeLine(command, Dialect.LATEST);
         assertThat(line[line.length - 1]).isEqualTo((byte) '\n');
         assertThat(Framing.decodeLine(line, 0, line.length - 1)).isEqualTo(command);
+    }
+
+    @Property(tries = 3000)
+    void theLineEncoderWritesExactlyTheEncodedTextAndANewline(@ForAll("commands") Command command) {
+        // encodeLine builds RDATA lines in place (no String); it must agree with encode byte for byte
+        byte[] expected = (CommandCodec.encode(command, Dialect.LATEST) + "\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(CommandCodec.encodeLine(command, Dialect.LATEST)).isEqualTo(expected);
+    }
+
+    @Property(tries = 1000)
+    void storedRowsThatAreNotAsciiAreStillEncodedAsUtf8(@ForAll("words") String stream, @ForAll("words") String instance,
+            @ForAll long token, @ForAll("words") String rowText) {
+        // a row a store vouched for is not trusted to be ASCII: the fast path must fall back, not truncate chars
+        RdataCommand command = new RdataCommand(stream, instance, token, RawJson.ofStored(rowText));
+        byte[] expected = (CommandCodec.encode(command, Dialect.LATEST) + "\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(CommandCodec.encodeLine(command, Dialect.LATEST)).isEqualTo(expected);
+    }
+
+    @Provide("words")
+    Arbitrary<String> wordsForProperties() {
+        return words();
     }
 
     @Property(tries = 2000)

@@ -67,7 +67,10 @@ final class NettyLink implements Link {
     private final LinkListener listener;
     private final LinkHooks hooks;
     private final OutboundQueue queue;
-    private final ConcurrentLinkedQueue<InboxEntry> inbox = new ConcurrentLinkedQueue<>();
+    /** {@link EncodedBurst}s as they are (the common case: no wrapper per link and burst), else {@link InboxEntry}s. */
+    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+    /** Made once: a method reference per hand-off would be garbage per link and burst. */
+    private final Runnable drainTask = this::drainInbox;
     /** Commands in the inbox, gap markers not counted. */
     private final AtomicInteger inboxSize = new AtomicInteger();
     /** Streams whose latest inbox entry is a gap marker (no POSITION handed over since). */
@@ -187,7 +190,7 @@ final class NettyLink implements Link {
         }
         forgetInboxGaps(burst);
         inboxSize.addAndGet(burst.size());
-        inbox.add(new InboxEntry(null, null, null, burst));
+        inbox.add(burst);
         scheduleDrain();
     }
 
@@ -271,7 +274,7 @@ final class NettyLink implements Link {
      * A command handed over to the event loop, or (command {@code null}) the mark that an RDATA of
      * {@code gapStream} was discarded here because the inbox was full.
      */
-    private record InboxEntry(Command command, byte[] line, String gapStream, EncodedBurst burst) {}
+    private record InboxEntry(Command command, byte[] line, String gapStream) {}
 
     /** Moves a command to the event loop; cheap on the calling thread, one task per burst. */
     private void hand(Command command, byte[] line) {
@@ -297,7 +300,7 @@ final class NettyLink implements Link {
             metrics.rdataDiscarded.increment();
             metrics.inboxRdataDiscarded.increment();
             if (inboxGaps.add(rdata.stream())) {
-                inbox.add(new InboxEntry(null, null, rdata.stream(), null));
+                inbox.add(new InboxEntry(null, null, rdata.stream()));
                 scheduleDrain();
             }
             return;
@@ -315,13 +318,13 @@ final class NettyLink implements Link {
             inboxGaps.remove(position.stream());
         }
         inboxSize.incrementAndGet();
-        inbox.add(new InboxEntry(command, line, null, null));
+        inbox.add(new InboxEntry(command, line, null));
         scheduleDrain();
     }
 
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
-            onLoop(this::drainInbox);
+            onLoop(drainTask);
         }
     }
 
@@ -334,12 +337,15 @@ final class NettyLink implements Link {
 
     /** On the event loop: routes every command handed over so far, in order. */
     private void drainEntries() {
-        InboxEntry entry;
-        while ((entry = inbox.poll()) != null) {
-            if (entry.burst() != null) {
-                inboxSize.addAndGet(-entry.burst().size());
-                writeBurst(entry.burst());
-            } else if (entry.command() == null) {
+        Object next;
+        while ((next = inbox.poll()) != null) {
+            if (next instanceof EncodedBurst burst) {
+                inboxSize.addAndGet(-burst.size());
+                writeBurst(burst);
+                continue;
+            }
+            InboxEntry entry = (InboxEntry) next;
+            if (entry.command() == null) {
                 inboxGapReached(entry.gapStream());
             } else {
                 inboxSize.decrementAndGet();
@@ -417,7 +423,9 @@ final class NettyLink implements Link {
         }
         if (burst.longestLine() <= settings.maxLineBytes() && queue.idle() && channel.isWritable()) {
             byte[] bytes = burst.joined();
-            ctx.write(Unpooled.wrappedBuffer(bytes), ctx.voidPromise());
+            // straight into a pooled direct buffer: the socket needs one anyway (Netty would copy a
+            // heap buffer into one), and the pooled buffer's object is recycled, not garbage
+            ctx.write(ctx.alloc().directBuffer(bytes.length).writeBytes(bytes), ctx.voidPromise());
             metrics.commandsSent.add(burst.size());
             metrics.bytesSent.add(bytes.length);
             for (CommandType type : COMMAND_TYPES) { // a handful of types, once per burst and link

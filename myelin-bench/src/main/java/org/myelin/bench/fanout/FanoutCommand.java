@@ -128,6 +128,7 @@ public final class FanoutCommand implements Callable<Integer> {
                 for (int i = 0; i < runs; i++) {
                     for (int rate : rates) {
                         report.latency.add(runner.latency(process, latencyReaders, rate, Duration.ofSeconds(seconds)));
+                        report.latency.add(runner.floorLatency(process, latencyReaders, rate, Duration.ofSeconds(seconds)));
                     }
                 }
             }
@@ -180,15 +181,21 @@ public final class FanoutCommand implements Callable<Integer> {
                         rss.stream().map(r -> String.format("%.1f", r.rssPerLinkKb())).toList(),
                         median(rss, FanoutRunner.Rss::heapPerLinkKb));
             }
-            for (int rate : latency.stream().map(FanoutRunner.Latency::rate).distinct().toList()) {
-                List<FanoutRunner.Latency> runs = latency.stream().filter(l -> l.rate() == rate).toList();
-                out.printf("latency 1 -> %d at %,d rows/s (%d runs, ms, medians): first second p50 %.3f p99 %.3f "
-                        + "p99.9 %.3f max %.3f | after it p50 %.3f p99 %.3f p99.9 %.3f max %.3f%n",
-                        runs.get(0).readers(), rate, runs.size(),
-                        m(runs, l -> l.firstSecond().p50()), m(runs, l -> l.firstSecond().p99()),
-                        m(runs, l -> l.firstSecond().p999()), m(runs, l -> l.firstSecond().max()),
-                        m(runs, l -> l.warm().p50()), m(runs, l -> l.warm().p99()), m(runs, l -> l.warm().p999()),
-                        m(runs, l -> l.warm().max()));
+            for (String mode : List.of("myelin", "floor")) {
+                for (int rate : latency.stream().map(FanoutRunner.Latency::rate).distinct().toList()) {
+                    List<FanoutRunner.Latency> runs = latency.stream()
+                            .filter(l -> l.rate() == rate && l.mode().equals(mode)).toList();
+                    if (runs.isEmpty()) {
+                        continue;
+                    }
+                    out.printf("%s latency 1 -> %d at %,d rows/s (%d runs, ms, medians): first second p50 %.3f p99 %.3f "
+                            + "p99.9 %.3f max %.3f | after it p50 %.3f p99 %.3f p99.9 %.3f max %.3f%n",
+                            mode, runs.get(0).readers(), rate, runs.size(),
+                            m(runs, l -> l.firstSecond().p50()), m(runs, l -> l.firstSecond().p99()),
+                            m(runs, l -> l.firstSecond().p999()), m(runs, l -> l.firstSecond().max()),
+                            m(runs, l -> l.warm().p50()), m(runs, l -> l.warm().p99()), m(runs, l -> l.warm().p999()),
+                            m(runs, l -> l.warm().max()));
+                }
             }
             for (int n : throughput.stream().map(FanoutRunner.Throughput::readers).distinct().toList()) {
                 List<FanoutRunner.Throughput> my = of(n, "myelin");
@@ -218,8 +225,9 @@ public final class FanoutCommand implements Callable<Integer> {
                     r.links(), r.rssBeforeKb(), r.rssAfterKb(), r.rssPerLinkKb(), r.heapPerLinkKb())).toList()));
             b.append("],\"latency\":[");
             b.append(String.join(",", latency.stream().map(l -> String.format(
-                    "{\"rate\":%d,\"readers\":%d,\"seconds\":%.0f,\"first_second\":%s,\"after_first_second\":%s}",
-                    l.rate(), l.readers(), l.seconds(), hist(l.firstSecond()), hist(l.warm()))).toList()));
+                    "{\"mode\":\"%s\",\"rate\":%d,\"readers\":%d,\"seconds\":%.0f,\"first_second\":%s,"
+                            + "\"after_first_second\":%s}",
+                    l.mode(), l.rate(), l.readers(), l.seconds(), hist(l.firstSecond()), hist(l.warm()))).toList()));
             b.append("],\"throughput\":[");
             b.append(String.join(",", throughput.stream().map(t -> String.format(
                     "{\"mode\":\"%s\",\"readers\":%d,\"rows\":%d,\"seconds\":%.4f,\"delivered_per_second\":%.0f,"

@@ -118,8 +118,21 @@ final class FanoutRunner {
     }
 
     /** One latency run: percentiles of the first second after the writer started, and of the rest. */
-    record Latency(int rate, int readers, double seconds, ReaderProcess.Percentiles firstSecond,
+    record Latency(String mode, int rate, int readers, double seconds, ReaderProcess.Percentiles firstSecond,
             ReaderProcess.Percentiles warm) {}
+
+    /** Where a latency run's rows go: Myelin's engine, or the plain Netty floor. */
+    private interface RowSink extends AutoCloseable {
+        int port();
+
+        /** Writes one row as token {@code token}; {@link #flush()} after the rows due together. */
+        void write(long token, RawJson row);
+
+        void flush();
+
+        @Override
+        void close();
+    }
 
     /**
      * Rows at a fixed rate, each carrying the instant it was due; the readers record arrival minus
@@ -127,10 +140,76 @@ final class FanoutRunner {
      * run: its first second is the one after its start.
      */
     Latency latency(ReaderProcess readers, int links, int rate, Duration length) {
+        MyelinWriter writer = new MyelinWriter(STREAM);
+        return latency("myelin", readers, links, rate, length, new RowSink() {
+            @Override
+            public int port() {
+                return writer.port();
+            }
+
+            @Override
+            public void write(long token, RawJson row) {
+                writer.append(row);
+            }
+
+            @Override
+            public void flush() {
+                writer.poke();
+            }
+
+            @Override
+            public void close() {
+                writer.close();
+            }
+        });
+    }
+
+    /**
+     * The latency floor: the same rows at the same rate from the plain Netty server, each line
+     * encoded by the writer thread and written to every connection at once (no streamer, no queue):
+     * the wake-ups and socket writes the kernel and this machine cost, which no replication layer
+     * goes below.
+     */
+    Latency floorLatency(ReaderProcess readers, int links, int rate, Duration length) {
+        FloorServer floor = new FloorServer(STREAM, "master");
+        return latency("floor", readers, links, rate, length, new RowSink() {
+            private ByteBuf pending;
+
+            @Override
+            public int port() {
+                return floor.port();
+            }
+
+            @Override
+            public void write(long token, RawJson row) {
+                byte[] line = CommandCodec.encodeLine(new RdataCommand(STREAM, "master", token, row), Dialect.LATEST);
+                if (pending == null) {
+                    pending = Unpooled.directBuffer(line.length);
+                }
+                pending.writeBytes(line);
+            }
+
+            @Override
+            public void flush() {
+                if (pending != null) {
+                    floor.send(pending);
+                    pending.release();
+                    pending = null;
+                }
+            }
+
+            @Override
+            public void close() {
+                floor.close();
+            }
+        });
+    }
+
+    private Latency latency(String mode, ReaderProcess readers, int links, int rate, Duration length, RowSink sink) {
         long interval = 1_000_000_000L / rate;
         long count = rate * length.toSeconds();
-        try (MyelinWriter writer = new MyelinWriter(STREAM)) {
-            readers.connect(writer.port(), links, timeout);
+        try (sink) {
+            readers.connect(sink.port(), links, timeout);
             readers.expect(count * links);
             long start = System.nanoTime() + 20_000_000; // after the readers acknowledged it
             readers.latency(start, interval);
@@ -142,19 +221,19 @@ final class FanoutRunner {
                 // (or a stalled JVM) shows as latency, never hides it
                 long now = System.nanoTime();
                 do {
-                    writer.append(RawJson.of(rows.row(i, start + i * interval)));
+                    sink.write(i + 1, RawJson.of(rows.row(i, start + i * interval)));
                     i++;
                 } while (i < count && start + i * interval <= now);
-                writer.poke();
+                sink.flush();
             }
             readers.awaitDone(timeout);
             List<ReaderProcess.Percentiles> h = readers.report(timeout);
             readers.closeConnections(timeout);
-            Latency l = new Latency(rate, links, length.toSeconds(), h.get(0), h.get(1));
-            log.printf("myelin bench fanout: latency 1 -> %d at %,d rows/s: first second p50 %.3f p99 %.3f max %.3f ms;"
-                    + " after it p50 %.3f p99 %.3f p99.9 %.3f max %.3f ms%n", links, rate, ms(l.firstSecond().p50()),
-                    ms(l.firstSecond().p99()), ms(l.firstSecond().max()), ms(l.warm().p50()), ms(l.warm().p99()),
-                    ms(l.warm().p999()), ms(l.warm().max()));
+            Latency l = new Latency(mode, rate, links, length.toSeconds(), h.get(0), h.get(1));
+            log.printf("myelin bench fanout: %s latency 1 -> %d at %,d rows/s: first second p50 %.3f p99 %.3f max %.3f ms;"
+                    + " after it p50 %.3f p99 %.3f p99.9 %.3f max %.3f ms%n", mode, links, rate,
+                    ms(l.firstSecond().p50()), ms(l.firstSecond().p99()), ms(l.firstSecond().max()), ms(l.warm().p50()),
+                    ms(l.warm().p99()), ms(l.warm().p999()), ms(l.warm().max()));
             log.flush();
             return l;
         }

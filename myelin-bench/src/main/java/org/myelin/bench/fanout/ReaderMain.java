@@ -73,7 +73,9 @@ public final class ReaderMain {
     /** One connection: what is left of its last line, and the next token expected. */
     private static final class Conn {
         final SocketChannel channel;
-        byte[] carry = new byte[0];
+        /** The partial last line of the previous read; kept in place so that reading allocates nothing. */
+        byte[] carry = new byte[256];
+        int carryLength;
         long lastToken = -1;
         boolean positioned;
         long rdata;
@@ -235,7 +237,7 @@ public final class ReaderMain {
     private void read(Conn conn) throws IOException {
         while (true) {
             buffer.clear();
-            buffer.put(conn.carry);
+            buffer.put(conn.carry, 0, conn.carryLength);
             int n;
             try {
                 n = conn.channel.read(buffer);
@@ -259,7 +261,13 @@ public final class ReaderMain {
                     start = i + 1;
                 }
             }
-            conn.carry = java.util.Arrays.copyOfRange(scratch, start, length);
+            // no allocation per read: a reader that collects garbage would add its own pauses to the
+            // latency it measures
+            conn.carryLength = length - start;
+            if (conn.carry.length < conn.carryLength) {
+                conn.carry = new byte[Math.max(conn.carryLength, conn.carry.length * 2)];
+            }
+            System.arraycopy(scratch, start, conn.carry, 0, conn.carryLength);
             checkDone();
             if (length < buffer.capacity()) {
                 return;

@@ -157,6 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         BenchRunner runner = new BenchRunner(options, redisUri, inMemory);
         List<Double> rawPublish = new ArrayList<>();
+        List<LatencySummary> rawLatency = new ArrayList<>();
         List<RunResult> replication = new ArrayList<>();
         List<RunResult> baseline = new ArrayList<>();
         try {
@@ -178,6 +179,13 @@ public final class BenchCommand implements Callable<Integer> {
                     double raw = RawPublish.run(redisUri, workers, rows, rowBytes, stream, options.timeout());
                     err.printf("myelin bench: run %d raw PUBLISH: %.0f delivered/s%n", i, raw);
                     rawPublish.add(raw);
+                    if (options.rate() > 0) {
+                        LatencySummary l = RawPublish.latency(redisUri, workers, rows, rowBytes, stream, options.rate(),
+                                options.timeout());
+                        err.printf("myelin bench: run %d raw PUBLISH at %,d rows/s: p50 %.3f ms, p99 %.3f ms%n", i,
+                                options.rate(), l.p50() / 1e6, l.p99() / 1e6);
+                        rawLatency.add(l);
+                    }
                 }
             }
         } catch (BenchFailure e) {
@@ -209,6 +217,18 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf("redis raw PUBLISH (pipelined, same line size, %d subscriber(s)): median %.0f delivered/s; "
                         + "Myelin end to end / raw = %.2f%n", workers, rawMedian, deliveredMedian / rawMedian);
             }
+            if (!rawLatency.isEmpty()) {
+                double p50 = medianOf(rawLatency.stream().map(l -> l.p50() / 1e6).toList());
+                double p99 = medianOf(rawLatency.stream().map(l -> l.p99() / 1e6).toList());
+                double p999 = medianOf(rawLatency.stream().map(l -> l.p999() / 1e6).toList());
+                if (json) {
+                    out.printf("{\"redis_raw_publish_latency_p50_ms\":%.3f,\"redis_raw_publish_latency_p99_ms\":%.3f,"
+                            + "\"redis_raw_publish_latency_p999_ms\":%.3f}%n", p50, p99, p999);
+                } else {
+                    out.printf("redis raw PUBLISH at %,d rows/s (one PUBLISH and flush per row, %d subscriber(s)), "
+                            + "medians: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms%n", options.rate(), workers, p50, p99, p999);
+                }
+            }
         }
         out.flush();
         return 0;
@@ -219,5 +239,10 @@ public final class BenchCommand implements Callable<Integer> {
                 r.mode().name().toLowerCase(), r.writtenPerSecond(), r.deliveredPerSecond(), r.latency().p50() / 1e6,
                 r.latency().p99() / 1e6);
         return r;
+    }
+
+    private static double medianOf(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 }

@@ -85,4 +85,69 @@ final class RawPublish {
             client.shutdown();
         }
     }
+
+    /**
+     * The latency floor of a Redis bus at a fixed rate: one connection PUBLISHes lines of the size
+     * Myelin sends at {@code rowsPerSecond} (one PUBLISH and one flush per row, as Myelin's publisher
+     * flushes per burst), each row stamped with the {@link System#nanoTime()} of its PUBLISH call (as
+     * Myelin's bench stamps each append call); {@code subscribers} plain subscribers record arrival
+     * minus that stamp. Nothing of Myelin in the way: what this Redis, this client library and this
+     * machine allow.
+     */
+    static LatencySummary latency(RedisURI uri, int subscribers, int messages, int rowBytes, String stream,
+            int rowsPerSecond, Duration timeout) {
+        RedisClient client = RedisClient.create(uri);
+        List<StatefulRedisPubSubConnection<byte[], byte[]>> subs = new ArrayList<>();
+        try {
+            String channel = "myelin-bench-raw-" + System.nanoTime();
+            CountDownLatch done = new CountDownLatch(subscribers);
+            List<long[]> samples = new ArrayList<>();
+            for (int i = 0; i < subscribers; i++) {
+                StatefulRedisPubSubConnection<byte[], byte[]> sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+                long[] latencies = new long[messages];
+                samples.add(latencies);
+                int[] received = new int[1]; // one Lettuce event loop thread per connection
+                sub.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(byte[] ch, byte[] message) {
+                        long now = System.nanoTime();
+                        String line = new String(message, StandardCharsets.UTF_8);
+                        String row = line.substring(line.indexOf('['));
+                        if (received[0] < messages) {
+                            latencies[received[0]++] = now - RowFormat.writeNanos(row);
+                            if (received[0] == messages) {
+                                done.countDown();
+                            }
+                        }
+                    }
+                });
+                sub.sync().subscribe(channel.getBytes(StandardCharsets.UTF_8));
+                subs.add(sub);
+            }
+            RowFormat format = new RowFormat(rowBytes);
+            byte[] ch = channel.getBytes(StandardCharsets.UTF_8);
+            try (StatefulRedisConnection<byte[], byte[]> pub = client.connect(ByteArrayCodec.INSTANCE)) {
+                pub.setAutoFlushCommands(false);
+                Pacer pacer = new Pacer(rowsPerSecond, System.nanoTime());
+                for (int i = 0; i < messages; i++) {
+                    pacer.awaitTurn(i);
+                    byte[] line = CommandCodec.encode(new RdataCommand(stream, "master", (long) i + 1,
+                            RawJson.of(format.row(i, System.nanoTime())))).getBytes(StandardCharsets.UTF_8);
+                    pub.async().publish(ch, line);
+                    pub.flushCommands();
+                }
+                if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new BenchFailure("raw PUBLISH latency baseline: not every subscriber received " + messages
+                            + " messages within " + timeout.toSeconds() + " s");
+                }
+                return LatencySummary.of(samples);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchFailure("interrupted");
+        } finally {
+            subs.forEach(StatefulRedisPubSubConnection::close);
+            client.shutdown();
+        }
+    }
 }

@@ -38,13 +38,18 @@ public final class EncodedBurst {
             total += line.length;
             longest = Math.max(longest, line.length - 1);
         }
-        byte[] all = new byte[total];
-        int at = 0;
-        for (byte[] line : lines) {
-            System.arraycopy(line, 0, all, at, line.length);
-            at += line.length;
+        if (lines.size() == 1) {
+            // a burst of one line (a quiet stream's every row) is its own join: no copy
+            this.joined = lines.get(0);
+        } else {
+            byte[] all = new byte[total];
+            int at = 0;
+            for (byte[] line : lines) {
+                System.arraycopy(line, 0, all, at, line.length);
+                at += line.length;
+            }
+            this.joined = all;
         }
-        this.joined = all;
         this.longestLine = longest;
         for (Command command : this.commands) {
             countsByType[command.type().ordinal()]++;
