@@ -67,7 +67,7 @@ public final class TcpServer implements AutoCloseable {
         this.group = group;
         this.ownsGroup = ownsGroup;
         LinkHooks hooks = new Hooks();
-        Warmup.once(settings);
+        Warmup.once(settings, group);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

@@ -273,15 +273,36 @@ final class FanoutRunner {
             readers.connect(writer.port(), 1, timeout);
             long rss0 = settledRssKb();
             long heap0 = heapUsedAfterGc();
+            nativeMemory("baseline");
             readers.connect(writer.port(), links, timeout);
             long rss1 = settledRssKb();
             long heap1 = heapUsedAfterGc();
+            String diff = nativeMemory("summary.diff");
+            if (diff != null) {
+                log.println(diff);
+            }
             readers.closeConnections(timeout);
             Rss r = new Rss(links, rss0, rss1, (rss1 - rss0) / (double) links, (heap1 - heap0) / 1024.0 / links);
             log.printf("myelin bench fanout: %,d idle links: writer RSS %,d -> %,d kB, %.1f kB per link"
                     + " (Java heap after GC: %.1f kB per link)%n", links, rss0, rss1, r.rssPerLinkKb(), r.heapPerLinkKb());
             log.flush();
             return r;
+        }
+    }
+
+    /**
+     * With {@code -XX:NativeMemoryTracking=summary}, runs {@code VM.native_memory WHAT} (where the
+     * RSS per link goes, by JVM area); {@code null} without it.
+     */
+    private static String nativeMemory(String what) {
+        try {
+            Object answer = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {what}}, new String[] {String[].class.getName()});
+            String text = String.valueOf(answer);
+            return text.contains("not enabled") ? null : text;
+        } catch (javax.management.JMException e) {
+            return null;
         }
     }
 
