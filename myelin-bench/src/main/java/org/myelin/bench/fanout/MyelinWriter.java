@@ -17,7 +17,7 @@ final class MyelinWriter implements AutoCloseable {
     private final TcpServer server;
 
     MyelinWriter(String streamName) {
-        this.stream = new MemoryStream(streamName, 1 << 16);
+        this.stream = new MemoryStream(streamName, 1 << 13);
         this.engine = ReplicationEngine.builder("master").write(stream.outbound()).build();
         // default settings but the connection cap, which the idle-link part exceeds on purpose
         this.server = TcpServer.start("127.0.0.1", 0, "fanout", TcpSettings.defaults().withMaxConnections(100_000),
