@@ -92,7 +92,17 @@ final class BusCodec implements RedisCodec<String, byte[]>, ToByteBufEncoder<Str
 
     @Override
     public ByteBuffer encodeValue(byte[] value) {
-        return ByteBuffer.wrap(value == null ? EMPTY : value);
+        return value == null ? ByteBuffer.wrap(EMPTY) : ByteBuffer.wrap(value, 0, lineLength(value));
+    }
+
+    /**
+     * A value's length on the bus: a line as the streamer encoded it for every transport ends in
+     * {@code \n}, which a bus message does not carry. Cut here rather than copied off per PUBLISH
+     * (a line never holds a {@code \n} of its own, so only the last byte can be one).
+     */
+    static int lineLength(byte[] value) {
+        int n = value.length;
+        return n > 0 && value[n - 1] == '\n' ? n - 1 : n;
     }
 
     @Override
@@ -108,14 +118,14 @@ final class BusCodec implements RedisCodec<String, byte[]>, ToByteBufEncoder<Str
     @Override
     public void encodeValue(byte[] value, ByteBuf target) {
         if (value != null) {
-            target.writeBytes(value);
+            target.writeBytes(value, 0, lineLength(value));
         }
     }
 
     @Override
     public int estimateSize(Object keyOrValue) {
         if (keyOrValue instanceof byte[] b) {
-            return b.length;
+            return lineLength(b);
         }
         if (keyOrValue instanceof String s) {
             byte[] b = known(s);

@@ -1,7 +1,6 @@
 package org.myelin.redis;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.myelin.core.link.ReplicationConnection;
@@ -87,7 +86,7 @@ public final class RedisLink implements ReplicationConnection {
             positioned.add(stream);
         }
         byte[] payload = line != null && (dialect == Dialect.LATEST || stream != null)
-                ? Arrays.copyOf(line, line.length - 1) // the same bytes without the \n
+                ? line // with its \n, which the bus codec leaves out: no copy per PUBLISH
                 : CommandCodec.encode(command, dialect).getBytes(StandardCharsets.UTF_8);
         Outgoing out = new Outgoing(this, transport.channelFor(command, stream), payload, command, stream);
         if (!transport.publisher().offer(out)) {

@@ -281,6 +281,9 @@ final class FanoutRunner {
             if (diff != null) {
                 log.println(diff);
             }
+            if (Boolean.getBoolean("myelin.bench.histogram")) {
+                log.println(diagnostic("gcClassHistogram", new String[0])); // what the links hold, by class
+            }
             readers.closeConnections(timeout);
             Rss r = new Rss(links, rss0, rss1, (rss1 - rss0) / (double) links, (heap1 - heap0) / 1024.0 / links);
             log.printf("myelin bench fanout: %,d idle links: writer RSS %,d -> %,d kB, %.1f kB per link"
@@ -295,12 +298,16 @@ final class FanoutRunner {
      * RSS per link goes, by JVM area); {@code null} without it.
      */
     private static String nativeMemory(String what) {
+        String text = diagnostic("vmNativeMemory", new String[] {what});
+        return text == null || text.contains("not enabled") ? null : text;
+    }
+
+    /** A diagnostic command of this JVM, by its MBean operation name; {@code null} if it cannot run. */
+    private static String diagnostic(String operation, String[] arguments) {
         try {
-            Object answer = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-                    new Object[] {new String[] {what}}, new String[] {String[].class.getName()});
-            String text = String.valueOf(answer);
-            return text.contains("not enabled") ? null : text;
+            return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), operation,
+                    new Object[] {arguments}, new String[] {String[].class.getName()}));
         } catch (javax.management.JMException e) {
             return null;
         }

@@ -144,6 +144,9 @@ public final class ReplicationStreamer implements AutoCloseable {
 
     /** On the streamer thread: the current token covers every row this thread ever sent. */
     private void answerPositionRequests() {
+        if (positionRequests.isEmpty()) {
+            return; // the common case, checked without an iterator: this runs on every pass of the loop
+        }
         for (ReplicationConnection connection : positionRequests.keySet()) {
             Set<String> names = positionRequests.remove(connection);
             if (names == null) {

@@ -215,12 +215,15 @@ public final class StreamWriter {
     }
 
     private AtomicLong stream(String stream) {
-        checkName(stream);
         if (engine == null) {
             throw new IllegalStateException("no engine attached yet: build it and call attach(engine) first");
         }
-        AtomicLong token = current.get(stream);
-        return token != null ? token : addStream(stream);
+        AtomicLong token = stream == null ? null : current.get(stream);
+        if (token != null) {
+            return token; // a known stream's name was checked when it was added: no regex per append
+        }
+        checkName(stream);
+        return addStream(stream);
     }
 
     private List<Long> streamed(String stream, AtomicLong token, List<Long> tokens) {
