@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.myelin.protocol.CommandCodec;
 import org.myelin.protocol.RawJson;
 import org.myelin.protocol.RdataCommand;
@@ -37,20 +39,14 @@ final class RawPublish {
         try {
             String channel = "myelin-bench-raw-" + System.nanoTime();
             CountDownLatch done = new CountDownLatch(subscribers);
-            for (int i = 0; i < subscribers; i++) {
-                StatefulRedisPubSubConnection<byte[], byte[]> sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+            subs.addAll(subscribe(client, channel, subscribers, i -> {
                 AtomicLong received = new AtomicLong();
-                sub.addListener(new RedisPubSubAdapter<>() {
-                    @Override
-                    public void message(byte[] ch, byte[] message) {
-                        if (received.incrementAndGet() == messages) {
-                            done.countDown();
-                        }
+                return message -> {
+                    if (received.incrementAndGet() == messages) {
+                        done.countDown();
                     }
-                });
-                sub.sync().subscribe(channel.getBytes(StandardCharsets.UTF_8));
-                subs.add(sub);
-            }
+                };
+            }));
             RowFormat format = new RowFormat(rowBytes);
             byte[] ch = channel.getBytes(StandardCharsets.UTF_8);
             try (StatefulRedisConnection<byte[], byte[]> pub = client.connect(ByteArrayCodec.INSTANCE)) {
@@ -71,10 +67,7 @@ final class RawPublish {
                     }
                 }
                 pub.flushCommands();
-                if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new BenchFailure("raw PUBLISH baseline: not every subscriber received " + messages
-                            + " messages within " + timeout.toSeconds() + " s");
-                }
+                awaitDelivery(done, timeout, "raw PUBLISH baseline", messages);
                 return (double) messages * subscribers / ((System.nanoTime() - start) / 1e9);
             }
         } catch (InterruptedException e) {
@@ -102,28 +95,21 @@ final class RawPublish {
             String channel = "myelin-bench-raw-" + System.nanoTime();
             CountDownLatch done = new CountDownLatch(subscribers);
             List<long[]> samples = new ArrayList<>();
-            for (int i = 0; i < subscribers; i++) {
-                StatefulRedisPubSubConnection<byte[], byte[]> sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+            subs.addAll(subscribe(client, channel, subscribers, i -> {
                 long[] latencies = new long[messages];
                 samples.add(latencies);
                 int[] received = new int[1]; // one Lettuce event loop thread per connection
-                sub.addListener(new RedisPubSubAdapter<>() {
-                    @Override
-                    public void message(byte[] ch, byte[] message) {
-                        long now = System.nanoTime();
-                        String line = new String(message, StandardCharsets.UTF_8);
-                        String row = line.substring(line.indexOf('['));
-                        if (received[0] < messages) {
-                            latencies[received[0]++] = now - RowFormat.writeNanos(row);
-                            if (received[0] == messages) {
-                                done.countDown();
-                            }
+                return message -> {
+                    long now = System.nanoTime();
+                    String line = new String(message, StandardCharsets.UTF_8);
+                    if (received[0] < messages) {
+                        latencies[received[0]++] = now - RowFormat.writeNanos(line.substring(line.indexOf('[')));
+                        if (received[0] == messages) {
+                            done.countDown();
                         }
                     }
-                });
-                sub.sync().subscribe(channel.getBytes(StandardCharsets.UTF_8));
-                subs.add(sub);
-            }
+                };
+            }));
             RowFormat format = new RowFormat(rowBytes);
             byte[] ch = channel.getBytes(StandardCharsets.UTF_8);
             try (StatefulRedisConnection<byte[], byte[]> pub = client.connect(ByteArrayCodec.INSTANCE)) {
@@ -136,10 +122,7 @@ final class RawPublish {
                     pub.async().publish(ch, line);
                     pub.flushCommands();
                 }
-                if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new BenchFailure("raw PUBLISH latency baseline: not every subscriber received " + messages
-                            + " messages within " + timeout.toSeconds() + " s");
-                }
+                awaitDelivery(done, timeout, "raw PUBLISH latency baseline", messages);
                 return LatencySummary.of(samples);
             }
         } catch (InterruptedException e) {
@@ -148,6 +131,33 @@ final class RawPublish {
         } finally {
             subs.forEach(StatefulRedisPubSubConnection::close);
             client.shutdown();
+        }
+    }
+
+    /** Subscribes {@code n} plain connections to {@code channel}; subscriber i's messages go to {@code handlers.apply(i)}. */
+    private static List<StatefulRedisPubSubConnection<byte[], byte[]>> subscribe(RedisClient client, String channel, int n,
+            IntFunction<Consumer<byte[]>> handlers) {
+        List<StatefulRedisPubSubConnection<byte[], byte[]>> subs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StatefulRedisPubSubConnection<byte[], byte[]> sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
+            Consumer<byte[]> handler = handlers.apply(i);
+            sub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] ch, byte[] message) {
+                    handler.accept(message);
+                }
+            });
+            sub.sync().subscribe(channel.getBytes(StandardCharsets.UTF_8));
+            subs.add(sub);
+        }
+        return subs;
+    }
+
+    private static void awaitDelivery(CountDownLatch done, Duration timeout, String what, int messages)
+            throws InterruptedException {
+        if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new BenchFailure(what + ": not every subscriber received " + messages + " messages within "
+                    + timeout.toSeconds() + " s");
         }
     }
 }
