@@ -171,15 +171,19 @@ public final class BenchCommand implements Callable<Integer> {
                 err.printf("myelin bench: warm-up run %d done%n", i);
             }
             for (int i = 1; i <= runs; i++) {
+                collectGarbage();
                 replication.add(progress(err, runner.run(RunResult.Mode.REPLICATION), i));
                 if (!noBaseline) {
+                    collectGarbage();
                     baseline.add(progress(err, runner.run(RunResult.Mode.POLLING), i));
                 }
                 if (redisUri != null) {
+                    collectGarbage();
                     double raw = RawPublish.run(redisUri, workers, rows, rowBytes, stream, options.timeout());
                     err.printf("myelin bench: run %d raw PUBLISH: %.0f delivered/s%n", i, raw);
                     rawPublish.add(raw);
                     if (options.rate() > 0) {
+                        collectGarbage();
                         LatencySummary l = RawPublish.latency(redisUri, workers, rows, rowBytes, stream, options.rate(),
                                 options.timeout());
                         err.printf("myelin bench: run %d raw PUBLISH at %,d rows/s: p50 %.3f ms, p99 %.3f ms%n", i,
@@ -244,5 +248,14 @@ public final class BenchCommand implements Callable<Integer> {
     private static double medianOf(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
+    }
+
+    /**
+     * Every measured run starts from a collected heap: the modes share this JVM, and the garbage one
+     * leaves (a raw baseline's 50,000 strings, say) would otherwise be collected, with its pause,
+     * in the middle of the next one's run and charged to it.
+     */
+    private static void collectGarbage() {
+        System.gc();
     }
 }
