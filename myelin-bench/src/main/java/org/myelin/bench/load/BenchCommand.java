@@ -26,7 +26,8 @@ import picocli.CommandLine;
                 + "transaction with a durable commit). Every row carries the System.nanoTime() of its append "
                 + "call, so each worker measures write-to-delivery latency. The run waits (at most --timeout "
                 + "seconds after the last write) until every worker has received every row, and fails unless "
-                + "each worker got every row exactly once, in order.",
+                + "each worker got every row exactly once, in order. Every measured run, of every mode, "
+                + "starts after a full garbage collection, so that no run pays for the previous one's garbage.",
             "",
             "Reported per mode, as the median of --runs runs: rows written/s; rows delivered/s summed "
                 + "over workers (rows x workers / time from the first write to the last delivery); p50, p99, "
