@@ -29,7 +29,7 @@ public final class EngineLinks implements LinkListener {
     public void onOpen(Link link) {
         ReplicationConnection connection = new LinkConnection(link);
         connections.put(link, connection);
-        log.info("link {} open", connection.describe());
+        log.info("link {} open", connection);
         engine.connected(connection);
     }
 
@@ -54,7 +54,7 @@ public final class EngineLinks implements LinkListener {
     public void onClose(Link link, String reason) {
         ReplicationConnection connection = connections.remove(link);
         if (connection != null) {
-            log.info("link {} closed: {}", connection.describe(), reason);
+            log.info("link {} closed: {}", connection, reason);
             engine.disconnected(connection);
         }
     }

@@ -11,6 +11,12 @@ record LinkConnection(Link link) implements ReplicationConnection {
         return link.side().name().toLowerCase(java.util.Locale.ROOT) + ":" + link.name() + "@" + link.remoteAddress();
     }
 
+    /** {@link #describe()}: logs take the connection itself, so the text is built only when printed. */
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     @Override
     public void send(Command command) {
         link.send(command);

@@ -1,6 +1,7 @@
 package org.myelin.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -10,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.StandardSocketOptions;
@@ -60,6 +62,7 @@ final class Warmup {
         long start = System.nanoTime();
         int bursts = inMemory(settings, start + BUDGET_NANOS);
         log.debug("warm-up: {} bursts of 100 RDATA in {} ms", bursts, (System.nanoTime() - start) / 1_000_000);
+        warmAllocators(group);
         long socketStart = System.nanoTime();
         try {
             long lines = overLoopback(group, settings, socketStart + BUDGET_NANOS);
@@ -67,6 +70,22 @@ final class Warmup {
                     (System.nanoTime() - socketStart) / 1_000_000);
         } catch (Exception | LinkageError e) {
             log.debug("loopback warm-up stopped: {}", e.toString());
+        }
+    }
+
+    /**
+     * Has every event loop's pooled allocator take its first chunk now. Each loop allocates from an
+     * arena of its own, and an arena's first buffer maps a 4 MB chunk: without this, the first link
+     * on each loop pays for it (and the memory is charged to whichever links come first).
+     */
+    private static void warmAllocators(EventLoopGroup group) {
+        for (EventExecutor loop : group) {
+            try {
+                loop.submit(() -> ByteBufAllocator.DEFAULT.directBuffer(2048).release()).sync();
+            } catch (Exception e) {
+                log.debug("allocator warm-up stopped: {}", e.toString());
+                return;
+            }
         }
     }
 

@@ -119,6 +119,8 @@ public final class CommandRouter implements CommandListener {
 
     private void ignore(ReplicationConnection connection, Command command) {
         ignored.increment();
-        log.debug("ignoring {} from {}: this process has no use for it", command.name(), connection.describe());
+        if (log.isDebugEnabled()) { // some peers send such commands often; describing the link costs
+            log.debug("ignoring {} from {}: this process has no use for it", command.name(), connection.describe());
+        }
     }
 }

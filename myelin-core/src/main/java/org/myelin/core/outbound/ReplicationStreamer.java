@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,7 +49,7 @@ public final class ReplicationStreamer implements AutoCloseable {
      * has at most one answer outstanding whatever it sends ({@link #ALL_STREAMS} for every stream).
      */
     private final Map<ReplicationConnection, Set<String>> positionRequests = new ConcurrentHashMap<>();
-    private final Set<ReplicationConnection> connections = new CopyOnWriteArraySet<>();
+    private final ConnectionSet connections = new ConnectionSet();
     private final int fetchLimit;
     private final int maxLineBytes;
     private final Duration retryDelay;
@@ -237,7 +236,7 @@ public final class ReplicationStreamer implements AutoCloseable {
 
     /** The burst is over: links that hold commands back to write them together write them now. */
     private void flushConnections() {
-        for (ReplicationConnection c : connections) {
+        for (ReplicationConnection c : connections.current()) {
             try {
                 c.flush();
             } catch (RuntimeException e) {
@@ -379,7 +378,7 @@ public final class ReplicationStreamer implements AutoCloseable {
                 return;
             }
             EncodedBurst encoded = new EncodedBurst(commands, lines);
-            for (ReplicationConnection c : connections) {
+            for (ReplicationConnection c : connections.current()) {
                 c.sendBurst(encoded);
             }
             rdataSent.add(rdata);
@@ -389,7 +388,7 @@ public final class ReplicationStreamer implements AutoCloseable {
 
     private void broadcast(Command command) {
         byte[] line = CommandCodec.encodeLine(command, Dialect.LATEST);
-        for (ReplicationConnection c : connections) {
+        for (ReplicationConnection c : connections.current()) {
             c.sendEncoded(command, line);
         }
         positionsSent.increment();
