@@ -13,7 +13,11 @@ class BackgroundTasksCpuTest {
     void aBusyTaskIsChargedItsCpuTimeAndAnIdleOneAlmostNone() throws Exception {
         assumeThat(PoolCpu.SUPPORTED).as("thread CPU time readable on this JVM").isTrue();
         try (BackgroundTasks tasks = new BackgroundTasks("cpu-test", Duration.ofSeconds(5), 2)) {
-            tasks.run("spin", () -> spin(Duration.ofMillis(60))).get(10, TimeUnit.SECONDS);
+            // long enough for the pool's own user share to be trusted (PoolCpu.TRUSTED_NANOS_PER_THREAD
+            // per thread of the pool): below it the process's share stands in, and a test JVM that
+            // has done much network I/O before this test has mostly system time
+            tasks.run("spin", () -> spinCpu(PoolCpu.TRUSTED_NANOS_PER_THREAD * 2 + 50_000_000L))
+                    .get(10, TimeUnit.SECONDS);
             tasks.run("sleep", () -> Thread.sleep(60)).get(10, TimeUnit.SECONDS);
             // the future completes just before the task's counters are added
             await().atMost(Duration.ofSeconds(5))
@@ -47,11 +51,15 @@ class BackgroundTasksCpuTest {
         assertThat(PoolCpu.processUserShare()).isBetween(0.0, 1.0);
     }
 
-    private static void spin(Duration d) {
-        long end = System.nanoTime() + d.toNanos();
+    /** Spins until this thread has used that much CPU time, however often it is descheduled. */
+    private static void spinCpu(long cpuNanos) {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        long end = bean.getCurrentThreadCpuTime() + cpuNanos;
         long x = 0;
-        while (System.nanoTime() < end) {
-            x += x * 31 + 7;
+        while (bean.getCurrentThreadCpuTime() < end) {
+            for (int i = 0; i < 10_000; i++) {
+                x += x * 31 + 7;
+            }
         }
         if (x == 42) {
             System.out.println(x); // keeps the loop from being optimised away
