@@ -22,6 +22,8 @@ final class Program implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private final Path stderr;
     private final Thread reader;
+    /** The most lines per second the reader takes (a slow consumer); 0 for as fast as they come. */
+    private volatile int linesPerSecond;
 
     private Program(Process process, Path stderr, boolean readOut) {
         this.process = process;
@@ -29,9 +31,19 @@ final class Program implements AutoCloseable {
         this.reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
+                long start = System.nanoTime();
                 for (String line; (line = in.readLine()) != null; ) {
+                    int n;
                     synchronized (lines) {
                         lines.add(line);
+                        n = lines.size();
+                    }
+                    int rate = linesPerSecond;
+                    if (rate > 0) { // keep to the rate: the program's pipe fills and its writes wait
+                        long due = start + n * 1_000_000_000L / rate;
+                        for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -42,6 +54,17 @@ final class Program implements AutoCloseable {
         if (readOut) {
             reader.start();
         }
+    }
+
+    /**
+     * Starts {@code myelin ARGS...} reading its output at most {@code linesPerSecond}, as a slow
+     * consumer at the end of a pipe would: the program's pace is then the test's, not the machine's.
+     */
+    static Program startReadingSlowly(Path stderr, int linesPerSecond, String... args) throws IOException {
+        Program p = start(List.of(), stderr, false, args);
+        p.linesPerSecond = linesPerSecond;
+        p.reader.start();
+        return p;
     }
 
     /** Starts {@code myelin ARGS...}, reading its standard output. */

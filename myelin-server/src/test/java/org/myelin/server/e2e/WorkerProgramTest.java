@@ -40,12 +40,16 @@ class WorkerProgramTest {
     }
 
     private Program worker(String errName, boolean readOut, String... extra) throws Exception {
+        Program p = Program.start(tmp.resolve(errName), readOut, workerArgs(extra));
+        programs.add(p);
+        return p;
+    }
+
+    private String[] workerArgs(String... extra) {
         List<String> args = new ArrayList<>(List.of("worker", "--name", "w", "--data", cluster.main.data().toString(),
                 "--connect", "127.0.0.1:" + cluster.main.tcpPort(), "--server-name", "test.local"));
         args.addAll(List.of(extra));
-        Program p = Program.start(tmp.resolve(errName), readOut, args.toArray(String[]::new));
-        programs.add(p);
-        return p;
+        return args.toArray(String[]::new);
     }
 
     /** Appends {@code n} rows, each its own token, named {@code prefix + i}. */
@@ -128,9 +132,12 @@ class WorkerProgramTest {
             append("events", "e", done + 1, 10_000);
         }
         Path state = tmp.resolve("worker.state");
-        Program first = worker("err-first", true, "--follow", "events", "--from", "events=0", "--state",
-                state.toString());
-        await().atMost(Duration.ofSeconds(60)).until(() -> first.count() > 1_000);
+        // read at 20,000 lines/s: the worker (about 300,000 rows/s into a free pipe) is then mid-catch-up
+        // for 2.5 s whatever the machine's speed, and SIGTERM comes after 1,000 lines
+        Program first = Program.startReadingSlowly(tmp.resolve("err-first"), 20_000, workerArgs("--follow",
+                "events", "--from", "events=0", "--state", state.toString()));
+        programs.add(first);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> first.count() > 1_000);
         long start = System.nanoTime();
         assertThat(first.terminate(Duration.ofSeconds(30))).as(first.err()).isEqualTo(0);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
