@@ -56,6 +56,11 @@ public final class StreamWriter {
     private final StreamStore store;
     private final String instance;
     private final Map<String, AtomicLong> current = new ConcurrentHashMap<>();
+    /**
+     * Per stream, the rows appended and not streamed yet, which the streamer reads instead of the
+     * store; none where writers share tokens (PostgreSQL), whose appends commit in any order.
+     */
+    private final Map<String, RecentRows> recentRows = new ConcurrentHashMap<>();
     private volatile ReplicationEngine engine;
 
     /**
@@ -114,7 +119,16 @@ public final class StreamWriter {
      */
     public List<Long> append(String stream, List<RawJson> rows, boolean sameToken) {
         AtomicLong token = stream(stream);
-        return streamed(stream, token, store.append(stream, instance, rows, sameToken));
+        List<Long> tokens = store.append(stream, instance, rows, sameToken);
+        RecentRows recent = recentRows.get(stream);
+        if (recent != null && !tokens.isEmpty()) {
+            List<String> texts = new java.util.ArrayList<>(rows.size());
+            for (RawJson row : rows) {
+                texts.add(row.canonicalText()); // what the store wrote (computed, and kept, by its check)
+            }
+            recent.appended(tokens, texts); // before the token moves: the streamer's read finds them here
+        }
+        return streamed(stream, token, tokens);
     }
 
     /**
@@ -201,6 +215,12 @@ public final class StreamWriter {
         return current.containsKey(stream) ? Optional.of(store.updateFunction(stream)) : Optional.empty();
     }
 
+    /** Reads of the streamer answered from memory and from the store, for a stream (tests). */
+    long[] recentRowsReads(String stream) {
+        RecentRows recent = recentRows.get(stream);
+        return recent == null ? new long[2] : recent.hitsAndMisses();
+    }
+
     /** Every stream's current token, by name. */
     public Map<String, Long> positions() {
         Map<String, Long> out = new TreeMap<>();
@@ -251,7 +271,13 @@ public final class StreamWriter {
 
     private OutboundStream outbound(String name) {
         AtomicLong token = current.get(name);
-        return new OutboundStream(name, token::get, store.updateFunction(name));
+        UpdateFunction updates = store.updateFunction(name);
+        if (!store.writersShareTokens()) {
+            RecentRows recent = new RecentRows(instance, updates);
+            recentRows.put(name, recent);
+            updates = recent;
+        }
+        return new OutboundStream(name, token::get, updates);
     }
 
     private static void checkName(String stream) {

@@ -71,6 +71,19 @@ class StreamWriterTest {
     }
 
     @Test
+    void theStreamerReadsWhatWasJustAppendedFromMemoryNotTheStore() {
+        for (int i = 1; i <= 50; i++) {
+            writer.append("events", List.of(RawJson.of("[\"r" + i + "\"]"), RawJson.of("{\"k\": " + i + "}")), i % 2 == 0);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rdata("events").size() == 100);
+        // the rows as stored: compact, whatever spacing they were appended with
+        assertThat(rdata("events").get(1).row().text()).isEqualTo("{\"k\":1}");
+        long[] hitsAndMisses = writer.recentRowsReads("events");
+        assertThat(hitsAndMisses[0]).as("reads answered from memory").isPositive();
+        assertThat(hitsAndMisses[1]).as("reads that went to the store").isZero();
+    }
+
+    @Test
     void aNewStreamIsAnnouncedWithAPositionBeforeItsRows() {
         writer.append("my.stream", List.of(RawJson.of("{\"x\":1}")));
         await().atMost(Duration.ofSeconds(30)).until(() -> rdata("my.stream").size() == 1);
