@@ -130,6 +130,17 @@ public final class ReplicationEngine implements AutoCloseable {
     }
 
     /**
+     * The transport of a link whose {@link ReplicationConnection#reportsReadBatches()} is true
+     * finished handing over the commands of one read: the handlers of the streams they went to are
+     * woken now, once for the read. Call it on the thread that called {@link #received}.
+     */
+    public void readComplete(ReplicationConnection connection) {
+        if (receiver != null) {
+            receiver.readComplete(connection);
+        }
+    }
+
+    /**
      * A link dropped RDATA because it could not keep up and can take commands again: it gets a
      * POSITION for each of those streams, so its reader fetches the gap out of band.
      */

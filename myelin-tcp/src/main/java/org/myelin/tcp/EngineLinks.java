@@ -51,6 +51,15 @@ public final class EngineLinks implements LinkListener {
     }
 
     @Override
+    public void onReadComplete(Link link) {
+        ReplicationConnection connection = connections.get(link);
+        if (connection instanceof LinkConnection c) {
+            c.readBatchesHeard();
+            engine.readComplete(connection);
+        }
+    }
+
+    @Override
     public void onClose(Link link, String reason) {
         ReplicationConnection connection = connections.remove(link);
         if (connection != null) {

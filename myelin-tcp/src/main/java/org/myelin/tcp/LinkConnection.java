@@ -5,10 +5,36 @@ import org.myelin.core.link.ReplicationConnection;
 import org.myelin.protocol.Command;
 
 /** A TCP link as the engine sees it. */
-record LinkConnection(Link link) implements ReplicationConnection {
+final class LinkConnection implements ReplicationConnection {
+    private final Link link;
+    /**
+     * Set once {@link EngineLinks#onReadComplete} was heard for this link: only then do the
+     * engine's handlers wait for it. A listener in between that does not pass it on (a test's
+     * decorator, say) leaves the link waking them per command, as before.
+     */
+    private volatile boolean readBatches;
+
+    LinkConnection(Link link) {
+        this.link = link;
+    }
+
+    Link link() {
+        return link;
+    }
+
+    void readBatchesHeard() {
+        readBatches = true;
+    }
+
     @Override
     public String describe() {
         return link.side().name().toLowerCase(java.util.Locale.ROOT) + ":" + link.name() + "@" + link.remoteAddress();
+    }
+
+    /** Whether the link's reads end in {@link EngineLinks#onReadComplete} (see {@link #readBatchesHeard}). */
+    @Override
+    public boolean reportsReadBatches() {
+        return readBatches;
     }
 
     /** {@link #describe()}: logs take the connection itself, so the text is built only when printed. */

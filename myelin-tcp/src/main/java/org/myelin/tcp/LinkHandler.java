@@ -124,6 +124,12 @@ final class LinkHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        link.readComplete();
+        ctx.fireChannelReadComplete();
+    }
+
     private void serverNamed(String serverName) {
         if (expectedServer != null && !expectedServer.equals(serverName)) {
             metrics.wrongServerNames.increment();

@@ -42,4 +42,10 @@ public interface LinkListener {
 
     /** The link closed; {@code reason} says why, for logs. */
     void onClose(Link link, String reason);
+
+    /**
+     * The commands of one read were all handed to {@link #onCommand} (on the link's event loop, right
+     * after the last of them): a listener may act on them together. None by default.
+     */
+    default void onReadComplete(Link link) {}
 }

@@ -81,6 +81,8 @@ final class NettyLink implements Link {
 
     private volatile State state = State.OPEN;
     private volatile String name;
+    /** A command was delivered in the read under way (event loop only). */
+    private boolean deliveredSinceRead;
     private volatile boolean catchUpVisible;
     /** Where this link's commands are counted; re-resolved when the peer says its name. */
     private static final CommandType[] COMMAND_TYPES = CommandType.values();
@@ -614,7 +616,16 @@ final class NettyLink implements Link {
     }
 
     void deliver(Command command) {
+        deliveredSinceRead = true;
         guard("onCommand", () -> listener.onCommand(this, command));
+    }
+
+    /** The read that delivered commands is over: the listener may act on them together. */
+    void readComplete() {
+        if (deliveredSinceRead) {
+            deliveredSinceRead = false;
+            guard("onReadComplete", () -> listener.onReadComplete(this));
+        }
     }
 
     /** Sends {@code ERROR reason} and closes once written; aborts if that takes too long. */

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.myelin.core.link.ReplicationConnection;
 import org.myelin.core.stream.StreamRow;
@@ -84,7 +85,7 @@ public final class ReplicationReceiver implements AutoCloseable {
     /** Current token per stream, then per writer instance; each stream's entry is touched only by its queue. */
     private final Map<String, Map<String, Long>> tokens = new ConcurrentHashMap<>();
     /** The highest position each writer announced (RDATA or POSITION received, handled or not). */
-    private final Map<String, Map<String, Long>> writerPositions = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, AtomicLong>> writerPositions = new ConcurrentHashMap<>();
     /** When each (stream, writer) position was announced, for the lag in milliseconds. */
     private final Map<String, Map<String, LagClock>> clocks = new ConcurrentHashMap<>();
     private final LongAdder rowsDelivered = new LongAdder();
@@ -168,6 +169,19 @@ public final class ReplicationReceiver implements AutoCloseable {
         LinkState link = links.remove(connection);
         if (link != null) {
             link.stop();
+            link.drainTouched(); // what it queued in its last read is skipped, not left waiting
+        }
+    }
+
+    /**
+     * The link's transport finished handing over the commands of one read (only links whose
+     * {@link ReplicationConnection#reportsReadBatches()} is true call it): the streams they went
+     * to are drained now, once for the whole read rather than once per command.
+     */
+    public void readComplete(ReplicationConnection connection) {
+        LinkState link = links.get(connection);
+        if (link != null) {
+            link.drainTouched();
         }
     }
 
@@ -198,13 +212,19 @@ public final class ReplicationReceiver implements AutoCloseable {
         if (command instanceof PositionCommand) {
             link.announced.add(stream);
         }
-        noteWriterPosition(stream, instance, command);
+        noteWriterPosition(link, stream, instance, command);
         if (link.queued.incrementAndGet() >= maxQueued && link.paused.compareAndSet(false, true)) {
             log.debug("link {} has {} commands waiting; pausing reads", connection.describe(), maxQueued);
             pauses.increment();
             connection.setReading(false);
         }
-        queues.computeIfAbsent(stream, StreamQueue::new).add(link, command);
+        StreamQueue queue = queues.computeIfAbsent(stream, StreamQueue::new);
+        if (connection.reportsReadBatches()) {
+            queue.add(link, command, false);
+            link.touched(queue);
+        } else {
+            queue.add(link, command, true);
+        }
     }
 
     /**
@@ -214,15 +234,15 @@ public final class ReplicationReceiver implements AutoCloseable {
      */
     public Map<String, Map<String, Long>> lag() {
         Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
-        writerPositions.forEach((stream, byInstance) -> byInstance.forEach((instance, position) -> {
+        writerPositions.forEach((stream, byInstance) -> byInstance.forEach((instance, announced) -> {
             Long handled = currentToken(stream, instance);
-            long lag = handled == null ? 0 : Math.max(0, position - handled);
+            long lag = handled == null ? 0 : Math.max(0, announced.get() - handled);
             out.computeIfAbsent(stream, k -> new java.util.TreeMap<>()).put(instance, lag);
         }));
         return out;
     }
 
-    private void noteWriterPosition(String stream, String instance, Command command) {
+    private void noteWriterPosition(LinkState link, String stream, String instance, Command command) {
         long position;
         if (command instanceof PositionCommand p) {
             position = p.newToken();
@@ -231,10 +251,25 @@ public final class ReplicationReceiver implements AutoCloseable {
         } else {
             return;
         }
-        writerPositions.computeIfAbsent(stream, k -> new ConcurrentHashMap<>())
-                .merge(instance, position, (old, now) -> command instanceof PositionCommand ? now : Math.max(old, now));
-        clock(stream, instance).announced(position, System.nanoTime());
+        // a link's rows mostly come from one (stream, writer) after another: two map lookups and a
+        // boxed merge per row become a comparison of the names
+        WriterSlot slot = link.lastWriter;
+        if (slot == null || !slot.stream().equals(stream) || !slot.instance().equals(instance)) {
+            AtomicLong announced = writerPositions.computeIfAbsent(stream, k -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(instance, k -> new AtomicLong(Long.MIN_VALUE));
+            slot = new WriterSlot(stream, instance, announced, clock(stream, instance));
+            link.lastWriter = slot;
+        }
+        if (command instanceof PositionCommand) {
+            slot.announced().set(position); // may go back: the writer's stream was reset
+        } else {
+            slot.announced().accumulateAndGet(position, Math::max);
+        }
+        slot.clock().announced(position, System.nanoTime());
     }
+
+    /** Where a writer of a stream is known to be, and its lag clock: what each row updates. */
+    private record WriterSlot(String stream, String instance, AtomicLong announced, LagClock clock) {}
 
     /**
      * How far behind each followed (stream, writer) this process is, in milliseconds: how long ago the
@@ -350,16 +385,19 @@ public final class ReplicationReceiver implements AutoCloseable {
             this.stream = stream;
         }
 
-        void add(LinkState link, Command command) {
+        /** Queues a command; with {@code drainNow} false the caller schedules the drain later. */
+        void add(LinkState link, Command command, boolean drainNow) {
             if (command instanceof RdataCommand) {
                 rdataReceived.increment();
             }
             size.incrementAndGet();
             items.add(new Item(link, command));
-            scheduleDrain();
+            if (drainNow) {
+                scheduleDrain();
+            }
         }
 
-        private void scheduleDrain() {
+        void scheduleDrain() {
             if (draining.compareAndSet(false, true)) {
                 tasks.run("replication-stream-" + stream, this::drain);
             }
@@ -562,8 +600,30 @@ public final class ReplicationReceiver implements AutoCloseable {
         private ScheduledFuture<?> grace;
         volatile boolean closed;
 
+        /** The writer of this link's last row (read and written by the link's receiving thread). */
+        volatile WriterSlot lastWriter;
+        /** Queues this link added to since its transport's last read ended; guarded by itself. */
+        private final List<StreamQueue> touched = new ArrayList<>(2);
+
         LinkState(ReplicationConnection connection) {
             this.connection = connection;
+        }
+
+        void touched(StreamQueue queue) {
+            synchronized (touched) {
+                if (!touched.contains(queue)) {
+                    touched.add(queue);
+                }
+            }
+        }
+
+        void drainTouched() {
+            synchronized (touched) {
+                for (StreamQueue queue : touched) {
+                    queue.scheduleDrain();
+                }
+                touched.clear();
+            }
         }
 
         /** Marks the link closed and interrupts its update-function calls in flight. */

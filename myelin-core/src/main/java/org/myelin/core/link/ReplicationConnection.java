@@ -56,4 +56,14 @@ public interface ReplicationConnection {
      * sees a congested link (a Myelin server puts it in catch-up mode).
      */
     default void setReading(boolean reading) {}
+
+    /**
+     * Whether this link's transport calls {@link org.myelin.core.ReplicationEngine#readComplete}
+     * after handing over the commands of each read. Then the engine wakes its handlers once per read
+     * instead of once per command; a transport that never calls it must answer false (the default),
+     * or the commands it hands over would wait.
+     */
+    default boolean reportsReadBatches() {
+        return false;
+    }
 }
