@@ -55,12 +55,12 @@ class BoundedLinkTest {
             // Without coalescing, 15 POSITIONs per REPLICATE pile up (750,000 here).
             assertThat(max).isLessThanOrEqualTo(200);
             // Answers are merged (one outstanding per link) or coalesced in the queue, whichever the
-            // timing gives: either way far fewer POSITIONs than the 750,000 asked for are produced.
-            // How many fewer depends on how many answers finish between two chunks arriving (a
-            // faster streamer answers more of them: 78,432 seen once on a quiet machine), so the
-            // bound is a fifth; the memory bound above is the one a user relies on.
+            // timing gives: either way fewer POSITIONs than the 750,000 asked for are produced. How
+            // many fewer depends on how many answers the streamer finishes while the event loop
+            // decodes a chunk: 78,432 on one quiet machine, 219,492 on a faster one, so only "fewer"
+            // is asserted; the memory bound above is the one a user relies on.
             assertThat(engine.streamer().positionsSent() + server.metrics().positionsCoalesced())
-                    .isLessThan(750_000 / 5);
+                    .isLessThan(750_000);
             assertThat(link.isOpen()).isTrue();
         }
     }
