@@ -82,18 +82,7 @@ final class MemoryStore implements StreamStore {
             throw new IllegalArgumentException("limit must be at least 1, not " + limit);
         }
         List<StreamRow> log = rows.getOrDefault(stream, Map.of()).getOrDefault(instance, List.of());
-        List<StreamRow> out = new ArrayList<>(Math.min(limit, 128));
-        for (int i = firstAfter(log, fromToken); i < log.size(); i++) {
-            StreamRow r = log.get(i);
-            if (r.token() > uptoToken) {
-                break;
-            }
-            if (out.size() >= limit && r.token() != out.get(out.size() - 1).token()) {
-                return new UpdateBatch(out, out.get(out.size() - 1).token(), true);
-            }
-            out.add(r);
-        }
-        return new UpdateBatch(out, uptoToken, false);
+        return UpdateBatch.page(log.listIterator(firstAfter(log, fromToken)), uptoToken, limit);
     }
 
     /** The index of the first row whose token is above {@code token}. */

@@ -1,8 +1,6 @@
 package org.myelin.store.writer;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.myelin.core.stream.StreamRow;
 import org.myelin.core.stream.UpdateBatch;
@@ -99,21 +97,7 @@ final class RecentRows implements UpdateFunction {
         }
         base = Math.max(base, from);
         hits++;
-        // the store's paging (see RowReader): about `limit` rows, a token never split; limited only
-        // when rows in range are left out, and then up to the last token returned
-        List<StreamRow> out = new ArrayList<>(Math.min(limit, rows.size()));
-        Iterator<StreamRow> it = rows.iterator();
-        while (it.hasNext()) {
-            StreamRow row = it.next();
-            if (row.token() > upto) {
-                break;
-            }
-            if (out.size() >= limit && row.token() != out.get(out.size() - 1).token()) {
-                return new UpdateBatch(out, out.get(out.size() - 1).token(), true);
-            }
-            out.add(row);
-        }
-        return new UpdateBatch(out, upto, false);
+        return UpdateBatch.page(rows.iterator(), upto, limit); // paged as the store pages (RowReader)
     }
 
     private void dropToken(long token) {
