@@ -34,49 +34,35 @@ final class RawPublish {
 
     /** @return messages per second, from the first PUBLISH to the last message received by every subscriber */
     static double run(RedisURI uri, int subscribers, int messages, int rowBytes, String stream, Duration timeout) {
-        RedisClient client = RedisClient.create(uri);
-        List<StatefulRedisPubSubConnection<byte[], byte[]>> subs = new ArrayList<>();
-        try {
-            String channel = "myelin-bench-raw-" + System.nanoTime();
-            CountDownLatch done = new CountDownLatch(subscribers);
-            subs.addAll(subscribe(client, channel, subscribers, i -> {
-                AtomicLong received = new AtomicLong();
-                return message -> {
-                    if (received.incrementAndGet() == messages) {
-                        done.countDown();
-                    }
-                };
-            }));
-            RowFormat format = new RowFormat(rowBytes);
-            byte[] ch = channel.getBytes(StandardCharsets.UTF_8);
-            try (StatefulRedisConnection<byte[], byte[]> pub = client.connect(ByteArrayCodec.INSTANCE)) {
-                pub.setAutoFlushCommands(false);
-                Semaphore inFlight = new Semaphore(10_000);
-                long start = System.nanoTime();
-                for (int i = 0; i < messages; i++) {
-                    byte[] line = CommandCodec.encode(new RdataCommand(stream, "master", (long) i + 1,
-                            RawJson.of(format.row(i, System.nanoTime())))).getBytes(StandardCharsets.UTF_8);
-                    if (!inFlight.tryAcquire()) {
-                        pub.flushCommands();
-                        inFlight.acquire();
-                    }
-                    RedisFuture<Long> f = pub.async().publish(ch, line);
-                    f.whenComplete((n, e) -> inFlight.release());
-                    if (i % FLUSH_EVERY == FLUSH_EVERY - 1) {
-                        pub.flushCommands();
-                    }
+        CountDownLatch done = new CountDownLatch(subscribers);
+        RowFormat format = new RowFormat(rowBytes);
+        return withSubscribers(uri, subscribers, i -> {
+            AtomicLong received = new AtomicLong();
+            return message -> {
+                if (received.incrementAndGet() == messages) {
+                    done.countDown();
                 }
-                pub.flushCommands();
-                awaitDelivery(done, timeout, "raw PUBLISH baseline", messages);
-                return (double) messages * subscribers / ((System.nanoTime() - start) / 1e9);
+            };
+        }, (pub, ch) -> {
+            Semaphore inFlight = new Semaphore(10_000);
+            long start = System.nanoTime();
+            for (int i = 0; i < messages; i++) {
+                byte[] line = CommandCodec.encode(new RdataCommand(stream, "master", (long) i + 1,
+                        RawJson.of(format.row(i, System.nanoTime())))).getBytes(StandardCharsets.UTF_8);
+                if (!inFlight.tryAcquire()) {
+                    pub.flushCommands();
+                    inFlight.acquire();
+                }
+                RedisFuture<Long> f = pub.async().publish(ch, line);
+                f.whenComplete((n, e) -> inFlight.release());
+                if (i % FLUSH_EVERY == FLUSH_EVERY - 1) {
+                    pub.flushCommands();
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchFailure("interrupted");
-        } finally {
-            subs.forEach(StatefulRedisPubSubConnection::close);
-            client.shutdown();
-        }
+            pub.flushCommands();
+            awaitDelivery(done, timeout, "raw PUBLISH baseline", messages);
+            return (double) messages * subscribers / ((System.nanoTime() - start) / 1e9);
+        });
     }
 
     /**
@@ -89,41 +75,58 @@ final class RawPublish {
      */
     static LatencySummary latency(RedisURI uri, int subscribers, int messages, int rowBytes, String stream,
             int rowsPerSecond, Duration timeout) {
+        CountDownLatch done = new CountDownLatch(subscribers);
+        List<long[]> samples = new ArrayList<>();
+        RowFormat format = new RowFormat(rowBytes);
+        return withSubscribers(uri, subscribers, i -> {
+            long[] latencies = new long[messages];
+            samples.add(latencies);
+            int[] received = new int[1]; // one Lettuce event loop thread per connection
+            return message -> {
+                long now = System.nanoTime();
+                String line = new String(message, StandardCharsets.UTF_8);
+                if (received[0] < messages) {
+                    latencies[received[0]++] = now - RowFormat.writeNanos(line.substring(line.indexOf('[')));
+                    if (received[0] == messages) {
+                        done.countDown();
+                    }
+                }
+            };
+        }, (pub, ch) -> {
+            Pacer pacer = new Pacer(rowsPerSecond, System.nanoTime());
+            for (int i = 0; i < messages; i++) {
+                pacer.awaitTurn(i);
+                byte[] line = CommandCodec.encode(new RdataCommand(stream, "master", (long) i + 1,
+                        RawJson.of(format.row(i, System.nanoTime())))).getBytes(StandardCharsets.UTF_8);
+                pub.async().publish(ch, line);
+                pub.flushCommands();
+            }
+            awaitDelivery(done, timeout, "raw PUBLISH latency baseline", messages);
+            return LatencySummary.of(samples);
+        });
+    }
+
+    /** What a baseline does with its publisher (auto-flush off) once the subscribers listen on {@code channel}. */
+    @FunctionalInterface
+    private interface Publishing<T> {
+        T run(StatefulRedisConnection<byte[], byte[]> pub, byte[] channel) throws InterruptedException;
+    }
+
+    /**
+     * Subscribes {@code subscribers} plain connections to a fresh channel (subscriber i's messages go
+     * to {@code handlers.apply(i)}), runs {@code publishing} on a publisher connection, and closes
+     * everything whatever happens.
+     */
+    private static <T> T withSubscribers(RedisURI uri, int subscribers, IntFunction<Consumer<byte[]>> handlers,
+            Publishing<T> publishing) {
         RedisClient client = RedisClient.create(uri);
         List<StatefulRedisPubSubConnection<byte[], byte[]>> subs = new ArrayList<>();
         try {
             String channel = "myelin-bench-raw-" + System.nanoTime();
-            CountDownLatch done = new CountDownLatch(subscribers);
-            List<long[]> samples = new ArrayList<>();
-            subs.addAll(subscribe(client, channel, subscribers, i -> {
-                long[] latencies = new long[messages];
-                samples.add(latencies);
-                int[] received = new int[1]; // one Lettuce event loop thread per connection
-                return message -> {
-                    long now = System.nanoTime();
-                    String line = new String(message, StandardCharsets.UTF_8);
-                    if (received[0] < messages) {
-                        latencies[received[0]++] = now - RowFormat.writeNanos(line.substring(line.indexOf('[')));
-                        if (received[0] == messages) {
-                            done.countDown();
-                        }
-                    }
-                };
-            }));
-            RowFormat format = new RowFormat(rowBytes);
-            byte[] ch = channel.getBytes(StandardCharsets.UTF_8);
+            subs.addAll(subscribe(client, channel, subscribers, handlers));
             try (StatefulRedisConnection<byte[], byte[]> pub = client.connect(ByteArrayCodec.INSTANCE)) {
                 pub.setAutoFlushCommands(false);
-                Pacer pacer = new Pacer(rowsPerSecond, System.nanoTime());
-                for (int i = 0; i < messages; i++) {
-                    pacer.awaitTurn(i);
-                    byte[] line = CommandCodec.encode(new RdataCommand(stream, "master", (long) i + 1,
-                            RawJson.of(format.row(i, System.nanoTime())))).getBytes(StandardCharsets.UTF_8);
-                    pub.async().publish(ch, line);
-                    pub.flushCommands();
-                }
-                awaitDelivery(done, timeout, "raw PUBLISH latency baseline", messages);
-                return LatencySummary.of(samples);
+                return publishing.run(pub, channel.getBytes(StandardCharsets.UTF_8));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
