@@ -18,10 +18,6 @@ final class LinkConnection implements ReplicationConnection {
         this.link = link;
     }
 
-    Link link() {
-        return link;
-    }
-
     void readBatchesHeard() {
         readBatches = true;
     }

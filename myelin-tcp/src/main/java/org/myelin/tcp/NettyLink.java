@@ -71,6 +71,8 @@ final class NettyLink implements Link {
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
     /** Made once: a method reference per hand-off would be garbage per link and burst. */
     private final Runnable drainTask = this::drainInbox;
+    /** Made once: it runs after every read that delivered commands. */
+    private final Runnable readCompleteCall = this::tellReadComplete;
     /** Commands in the inbox, gap markers not counted. */
     private final AtomicInteger inboxSize = new AtomicInteger();
     /** Streams whose latest inbox entry is a gap marker (no POSITION handed over since). */
@@ -620,11 +622,15 @@ final class NettyLink implements Link {
         guard("onCommand", () -> listener.onCommand(this, command));
     }
 
+    private void tellReadComplete() {
+        listener.onReadComplete(this);
+    }
+
     /** The read that delivered commands is over: the listener may act on them together. */
     void readComplete() {
         if (deliveredSinceRead) {
             deliveredSinceRead = false;
-            guard("onReadComplete", () -> listener.onReadComplete(this));
+            guard("onReadComplete", readCompleteCall);
         }
     }
 
